@@ -1,0 +1,67 @@
+"""The Builder interface: one output format over the course model.
+
+A builder takes the validated :class:`~builders.model.Course` and a staging folder, writes its
+files there and returns their paths. It never reads the course folder and never imports another
+builder; what one output needs from another (the workbook's page numbers for the EPUB
+page-list) travels in :class:`BuildContext`. The orchestrator (:mod:`builders.build`) moves the
+files into the output folder only when every builder has succeeded.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from .diagnostics import Diagnostic
+from .model import Course
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Choices made on the command line that override course.yml."""
+
+    scorm_versions: tuple[str, ...] = ()
+    """SCORM versions to build ("1.2", "2004"); empty: the course's ``scorm.version``."""
+    page_size: str | None = None
+    """"A4" or "letter"; None: the course's ``pdf.page_size``."""
+    fillable: bool = False
+    """Also build a workbook whose answer spaces are PDF form fields."""
+
+
+@dataclass
+class PageMap:
+    """Which printed workbook page each element id landed on (from the PDF builder)."""
+
+    source: str
+    """File name of the printed edition, e.g. ``history-of-alliances-workbook.pdf``."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Element id -> printed page label, in reading order."""
+
+
+@dataclass
+class BuildContext:
+    options: BuildOptions = field(default_factory=BuildOptions)
+    page_map: PageMap | None = None
+
+
+@dataclass
+class BuildResult:
+    paths: list[Path]
+    page_map: PageMap | None = None
+
+
+class Builder(ABC):
+    name: ClassVar[str]
+    """The format name on the command line (``--format``) and the registry key."""
+    description: ClassVar[str]
+    """One line for ``coursepack build --help``."""
+
+    def check(self, course: Course, options: BuildOptions) -> list[Diagnostic]:
+        """Problems this output has with a valid course (e.g. SCORM suspend data too big)."""
+        return []
+
+    @abstractmethod
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        """Write this output's files into ``staging``."""

@@ -1,0 +1,377 @@
+"""Markdown (CommonMark + tables, footnotes, definition lists) -> sanitised XHTML fragments.
+
+The one renderer all outputs share. Lesson rendering also pulls out the ```quiz fences, gives
+headings course-unique ids, turns a paragraph holding only an image into a figure, checks and
+rewrites image and link targets through callbacks of the loader, sanitises raw HTML with nh3 and
+links each glossary term's first use. See :mod:`builders.model` for the fragment conventions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+
+import nh3
+from lxml import etree, html as lxml_html
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .model import Section
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "section", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul", "var", "aside",
+}
+_ATTRS = {
+    "*": {"id", "class", "lang", "dir", "title", "role", "aria-label", "aria-hidden"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "ol": {"start", "reversed"},
+    "col": {"span"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
+_NO_GLOSSARY_LINKS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "dfn", "sup",
+                      "figcaption", "kbd", "samp"}
+_BLANK_RE = re.compile(r"_{3,}")
+_HREF_RE = re.compile(r'href="#([^"]+)"')
+
+
+def sanitize(html_text: str, *, images: bool = True) -> str:
+    """Keep only the allow-listed tags and attributes; scripts, styles and iframes never pass."""
+    return nh3.clean(
+        html_text,
+        tags=_TAGS if images else _TAGS - {"img"},
+        attributes=_ATTRS,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )
+
+
+def to_xhtml(html_text: str) -> etree._Element:
+    """Parse an (already sanitised) HTML fragment into a ``<div>`` holding it."""
+    return lxml_html.fragment_fromstring(html_text or "", create_parent="div")
+
+
+def serialize(div: etree._Element) -> str:
+    """The children of a ``<div>`` as an XHTML string (the div itself left out)."""
+    text = etree.tostring(div, encoding="unicode", method="xml")
+    start = text.find(">") + 1
+    if text.endswith("/>"):
+        return ""
+    return text[start: text.rfind("</div>")].strip()
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an XHTML fragment, whitespace collapsed."""
+    if "<" not in fragment:
+        return " ".join(fragment.split())
+    return " ".join(to_xhtml(fragment).text_content().split())
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower()).strip("-_")
+
+
+def relink(fragment: str, href_for: Callable[[str], str]) -> str:
+    """Rewrite every ``href="#id"`` with ``href_for(id)`` (for outputs made of several files)."""
+    return _HREF_RE.sub(lambda m: f'href="{escape(href_for(m.group(1)))}"', fragment)
+
+
+@dataclass
+class LessonHooks:
+    """What the loader lends the renderer to check one lesson's references.
+
+    Each callback gets the target as written and the 1-based line, reports problems itself,
+    and returns the rewritten target or None (the element is then left out).
+    """
+
+    lesson_id: str
+    first_line: int
+    """File line of the first body line (after the front matter)."""
+    image: Callable[[str, int], str | None]
+    link: Callable[[str, int], str | None]
+    missing_alt: Callable[[str, int], None]
+    raw_image: Callable[[str, int], None]
+    """Called for an <img> written as raw HTML (it is removed: it would bypass the checks)."""
+
+
+@dataclass
+class RenderedLesson:
+    html: str
+    sections: list[Section]
+    quizzes: list[tuple[str, int]]
+    """The text of each ```quiz fence and the file line of its first YAML line."""
+    ids: list[str] = field(default_factory=list)
+    """Every id the fragment defines."""
+
+
+class Renderer:
+    """Holds the configured markdown-it parser; one per process is enough."""
+
+    def __init__(self) -> None:
+        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True})
+        md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+        md.add_render_rule("footnote_ref", _footnote_ref)
+        md.add_render_rule("footnote_block_open", _footnote_block_open)
+        md.add_render_rule("footnote_open", _footnote_open)
+        md.add_render_rule("footnote_anchor", _footnote_anchor)
+        self.md = md
+
+    def inline(self, text: str) -> str:
+        """One line of Markdown (a prompt, an option) -> sanitised inline XHTML."""
+        return serialize(to_xhtml(sanitize(self.md.renderInline(text), images=False)))
+
+    def block(self, text: str) -> str:
+        """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
+        return serialize(to_xhtml(sanitize(self.md.render(text), images=False)))
+
+    def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
+        env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
+        tokens = self.md.parse(text, env)
+        quizzes = _take_quizzes(tokens, hooks.first_line)
+        lines = text.split("\n")
+        sections = _number_headings(tokens, hooks.lesson_id)
+        checked = _check_targets(tokens, hooks, lines)
+        tokens = _make_figures(tokens)
+        body = sanitize(self.md.renderer.render(tokens, self.md.options, env))
+        div = to_xhtml(body)
+        for img in list(div.iter("img")):
+            if img.get("src") not in checked:
+                src = img.get("src") or ""
+                hooks.raw_image(src, _line_in_text(src, lines, hooks.first_line))
+                img.drop_tree()
+        for th in div.iter("th"):
+            th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
+        ids = [el.get("id") for el in div.iter() if el.get("id")]
+        return RenderedLesson(serialize(div), sections, quizzes, ids)
+
+
+def _take_quizzes(tokens: list[Token], first_line: int) -> list[tuple[str, int]]:
+    quizzes = []
+    for token in tokens:
+        if token.type == "fence" and token.info.strip() == "quiz" and token.map:
+            quizzes.append((token.content, first_line + token.map[0] + 1))
+    tokens[:] = [t for t in tokens if not (t.type == "fence" and t.info.strip() == "quiz")]
+    return quizzes
+
+
+def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
+    """Give headings ids and levels below the lesson title (h2 and deeper)."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    shift = 2 - min(levels) if levels else 0
+    seen: set[str] = set()
+    sections = []
+    for i, token in enumerate(tokens):
+        if token.type not in ("heading_open", "heading_close"):
+            continue
+        level = min(6, int(token.tag[1]) + shift)
+        token.tag = f"h{level}"
+        if token.type == "heading_close":
+            continue
+        title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
+        slug = slugify(title) or f"section-{len(sections) + 1}"
+        base, n = slug, 2
+        while slug in seen:
+            slug, n = f"{base}-{n}", n + 1
+        seen.add(slug)
+        anchor = f"{lesson_id}--{slug}"
+        token.attrSet("id", anchor)
+        sections.append(Section(anchor, title.strip(), level))
+    return sections
+
+
+def _line_of(needle: str, token: Token, lines: Sequence[str], first_line: int) -> int:
+    start, end = token.map if token.map else (0, 0)
+    for offset, line in enumerate(lines[start:end]):
+        if needle in line:
+            return first_line + start + offset
+    return first_line + start
+
+
+def _line_in_text(needle: str, lines: Sequence[str], first_line: int) -> int:
+    for offset, line in enumerate(lines):
+        if needle and needle in line:
+            return first_line + offset
+    return first_line
+
+
+def _check_targets(tokens: list[Token], hooks: LessonHooks, lines: Sequence[str]) -> set[str]:
+    """Check and rewrite image and link targets; returns the image sources that passed."""
+    checked: set[str] = set()
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for token in block.children:
+            if token.type == "image":
+                src = str(token.attrGet("src") or "")
+                line = _line_of(src, block, lines, hooks.first_line)
+                if not token.content.strip():
+                    hooks.missing_alt(src, line)
+                new_src = hooks.image(src, line) or ""
+                checked.add(new_src)
+                token.attrSet("src", new_src)
+            elif token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                new = hooks.link(href, _line_of(href, block, lines, hooks.first_line))
+                token.attrSet("href", new if new is not None else "#")
+    return checked
+
+
+def _make_figures(tokens: list[Token]) -> list[Token]:
+    """A paragraph that holds only an image becomes <figure> with its title as the caption."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if (
+            tokens[i].type == "paragraph_open"
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "inline"
+            and _sole_image(tokens[i + 1])
+        ):
+            image = _sole_image(tokens[i + 1])
+            assert image is not None
+            figure = Token("html_block", "", 0)
+            src, alt = escape(str(image.attrGet("src") or "")), escape(image.content)
+            caption = image.attrGet("title")
+            figure.content = (
+                f'<figure class="figure"><img src="{src}" alt="{alt}" />'
+                + (f"<figcaption>{escape(str(caption))}</figcaption>" if caption else "")
+                + "</figure>\n"
+            )
+            out.append(figure)
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _sole_image(inline: Token) -> Token | None:
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def _fn_id(tokens: Sequence[Token], idx: int) -> str:
+    n = str(tokens[idx].meta["id"] + 1)
+    return n
+
+
+def _footnote_ref(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it signature
+    n, lesson = _fn_id(tokens, idx), env["lesson_id"]
+    sub = tokens[idx].meta.get("subId", -1)
+    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    return (
+        f'<sup><a href="#{lesson}--fn{n}" id="{ref}" class="footnote-ref" '
+        f'role="doc-noteref">{n}</a></sup>'
+    )
+
+
+def _footnote_block_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    label = escape(env["notes_label"])
+    return f'<section class="footnotes" role="doc-endnotes" aria-label="{label}">\n<ol>\n'
+
+
+def _footnote_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    n, lesson = _fn_id(tokens, idx), env["lesson_id"]
+    return f'<li id="{lesson}--fn{n}" role="doc-endnote" class="footnote">'
+
+
+def _footnote_anchor(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    n, lesson = _fn_id(tokens, idx), env["lesson_id"]
+    sub = tokens[idx].meta.get("subId", -1)
+    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    return f' <a href="#{ref}" class="footnote-backref" role="doc-backlink">\u21a9</a>'
+
+
+def fill_in_prompt(prompt_html: str) -> str:
+    """Mark the blank of a fill-in prompt (``___``) as ``<span class="blank"></span>``."""
+    blank = '<span class="blank"></span>'
+    if _BLANK_RE.search(prompt_html):
+        return _BLANK_RE.sub(blank, prompt_html, count=1)
+    return f"{prompt_html} {blank}"
+
+
+class GlossaryLinker:
+    """Links the first use of each glossary term in a lesson to the term's entry."""
+
+    def __init__(self, terms: dict[str, str]) -> None:
+        """``terms``: term -> anchor id."""
+        self.ids = {term.lower(): anchor for term, anchor in terms.items()}
+        alternatives = sorted(terms, key=len, reverse=True)
+        self.pattern = (
+            re.compile(
+                r"(?<!\w)(" + "|".join(re.escape(t) for t in alternatives) + r")(?:s|es)?(?!\w)",
+                re.IGNORECASE,
+            )
+            if terms
+            else None
+        )
+
+    def link(self, fragment: str) -> tuple[str, list[str]]:
+        """Returns the fragment with links added and the anchors it links to."""
+        if self.pattern is None or not fragment:
+            return fragment, []
+        div = to_xhtml(fragment)
+        linked: list[str] = []
+        for element in list(div.iter()):
+            if not isinstance(element.tag, str):
+                continue
+            if not _excluded(element):
+                self._link_text(element, linked)
+            if element is not div and element.getparent() is not None and not _excluded(element.getparent()):
+                self._link_tail(element, linked)
+        return serialize(div), linked
+
+    def _next_match(self, text: str | None, linked: list[str]) -> re.Match[str] | None:
+        if not text or self.pattern is None:
+            return None
+        for match in self.pattern.finditer(text):
+            if self.ids[match.group(1).lower()] not in linked:
+                return match
+        return None
+
+    def _anchor(self, match: re.Match[str], linked: list[str]) -> etree._Element:
+        anchor_id = self.ids[match.group(1).lower()]
+        linked.append(anchor_id)
+        a = etree.Element("a", href=f"#{anchor_id}", **{"class": "glossary-link"})
+        a.text = match.group(0)
+        return a
+
+    def _link_text(self, element: etree._Element, linked: list[str]) -> None:
+        match = self._next_match(element.text, linked)
+        if match is None:
+            return
+        text = element.text or ""
+        a = self._anchor(match, linked)
+        element.text, a.tail = text[: match.start()], text[match.end():]
+        element.insert(0, a)
+        self._link_tail(a, linked)
+
+    def _link_tail(self, element: etree._Element, linked: list[str]) -> None:
+        while (match := self._next_match(element.tail, linked)) is not None:
+            tail = element.tail or ""
+            a = self._anchor(match, linked)
+            element.tail, a.tail = tail[: match.start()], tail[match.end():]
+            element.addnext(a)
+            element = a
+
+
+def _excluded(element: etree._Element) -> bool:
+    while element is not None:
+        if element.tag in _NO_GLOSSARY_LINKS:
+            return True
+        element = element.getparent()
+    return False

@@ -1,0 +1,182 @@
+"""Interface words printed by the outputs, one catalogue per language.
+
+English is the schema: every field of :class:`Strings` is a word some output prints. French,
+Spanish and German are built in; a course overrides any word under ``strings:`` in course.yml.
+Placeholders in braces (``{score}``) are filled in by the output that prints the string.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Strings:
+    contents: str = "Contents"
+    lesson: str = "Lesson"
+    objectives: str = "Learning objectives"
+    check_your_understanding: str = "Check your understanding"
+    answers: str = "Answers"
+    answer_key: str = "Answer key"
+    glossary: str = "Glossary"
+    notes: str = "Notes"
+    figure: str = "Figure"
+    cover: str = "Cover"
+    title_page: str = "Title page"
+    authors: str = "Authors"
+    version: str = "Version"
+    license: str = "Licence"
+    question: str = "Question"
+    points: str = "points"
+    point: str = "point"
+    explanation: str = "Explanation"
+    correct_answer: str = "Correct answer"
+    model_answer: str = "Model answer"
+    your_answer: str = "Your answer"
+    go_to_answer: str = "Answer"
+    back_to_question: str = "Back to the question"
+    true: str = "True"
+    false: str = "False"
+    tick_one: str = "Tick one."
+    tick_all: str = "Tick all that apply."
+    fill_blank: str = "Fill in the blank."
+    match_items: str = "Match each item on the left with one on the right."
+    order_items: str = "Number the items in the correct order."
+    write_answer: str = "Write your answer."
+    worksheet: str = "Worksheet"
+    name: str = "Name"
+    class_name: str = "Class"
+    date: str = "Date"
+    page: str = "Page"
+    of: str = "of"
+    teacher_copy: str = "Teacher's copy"
+    answers_at_a_glance: str = "Answers at a glance"
+    check_answer: str = "Check answer"
+    next: str = "Next"
+    previous: str = "Previous"
+    try_again: str = "Try again"
+    start: str = "Start"
+    exit: str = "Exit"
+    results: str = "Results"
+    correct: str = "Correct"
+    incorrect: str = "Incorrect"
+    partly_correct: str = "Partly correct"
+    your_score: str = "Your score"
+    passed: str = "Passed"
+    failed: str = "Not yet passed"
+    completed: str = "Completed"
+    pass_mark: str = "Pass mark"
+    progress: str = "Progress"
+    answered: str = "Answered"
+    not_answered: str = "Not answered"
+    attempts_left: str = "Attempts left"
+    no_attempts_left: str = "No attempts left"
+    answer_recorded: str = "Your answer has been recorded."
+    choose: str = "Choose…"
+    position: str = "Position"
+    preview_notice: str = "Preview: results are not recorded."
+    resume: str = "Resume"
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    def with_overrides(self, overrides: dict[str, str]) -> Strings:
+        return dataclasses.replace(self, **overrides)
+
+
+_FR = dict(
+    contents="Table des matières", lesson="Leçon", objectives="Objectifs d'apprentissage",
+    check_your_understanding="Vérifiez vos connaissances", answers="Réponses",
+    answer_key="Corrigé", glossary="Glossaire", notes="Notes", figure="Figure",
+    cover="Couverture", title_page="Page de titre", authors="Auteurs", version="Version",
+    license="Licence", question="Question", points="points", point="point",
+    explanation="Explication", correct_answer="Bonne réponse", model_answer="Réponse modèle",
+    your_answer="Votre réponse", go_to_answer="Réponse", back_to_question="Retour à la question",
+    true="Vrai", false="Faux", tick_one="Cochez une case.",
+    tick_all="Cochez toutes les bonnes réponses.", fill_blank="Complétez.",
+    match_items="Associez chaque élément de gauche à un élément de droite.",
+    order_items="Numérotez les éléments dans le bon ordre.", write_answer="Rédigez votre réponse.",
+    worksheet="Fiche d'exercices", name="Nom", class_name="Classe", date="Date", page="Page",
+    of="sur", teacher_copy="Exemplaire de l'enseignant", answers_at_a_glance="Réponses en bref",
+    check_answer="Vérifier", next="Suivant", previous="Précédent", try_again="Réessayer",
+    start="Commencer", exit="Quitter", results="Résultats", correct="Correct",
+    incorrect="Incorrect", partly_correct="Partiellement correct", your_score="Votre score",
+    passed="Réussi", failed="Pas encore réussi", completed="Terminé", pass_mark="Seuil de réussite",
+    progress="Progression", answered="Répondu", not_answered="Sans réponse",
+    attempts_left="Essais restants", no_attempts_left="Plus d'essai",
+    answer_recorded="Votre réponse a été enregistrée.", choose="Choisir…", position="Position",
+    preview_notice="Aperçu : les résultats ne sont pas enregistrés.", resume="Reprendre",
+)
+_ES = dict(
+    contents="Índice", lesson="Lección", objectives="Objetivos de aprendizaje",
+    check_your_understanding="Comprueba lo que has aprendido", answers="Respuestas",
+    answer_key="Solucionario", glossary="Glosario", notes="Notas", figure="Figura",
+    cover="Cubierta", title_page="Portada", authors="Autores", version="Versión",
+    license="Licencia", question="Pregunta", points="puntos", point="punto",
+    explanation="Explicación", correct_answer="Respuesta correcta", model_answer="Respuesta modelo",
+    your_answer="Tu respuesta", go_to_answer="Respuesta", back_to_question="Volver a la pregunta",
+    true="Verdadero", false="Falso", tick_one="Marca una.", tick_all="Marca todas las correctas.",
+    fill_blank="Completa el espacio.",
+    match_items="Relaciona cada elemento de la izquierda con uno de la derecha.",
+    order_items="Numera los elementos en el orden correcto.", write_answer="Escribe tu respuesta.",
+    worksheet="Hoja de ejercicios", name="Nombre", class_name="Clase", date="Fecha",
+    page="Página", of="de", teacher_copy="Ejemplar del profesor",
+    answers_at_a_glance="Respuestas de un vistazo", check_answer="Comprobar", next="Siguiente",
+    previous="Anterior", try_again="Intentar de nuevo", start="Empezar", exit="Salir",
+    results="Resultados", correct="Correcto", incorrect="Incorrecto",
+    partly_correct="Parcialmente correcto", your_score="Tu puntuación", passed="Aprobado",
+    failed="Aún no aprobado", completed="Completado", pass_mark="Nota mínima",
+    progress="Progreso", answered="Respondida", not_answered="Sin responder",
+    attempts_left="Intentos restantes", no_attempts_left="No quedan intentos",
+    answer_recorded="Tu respuesta se ha guardado.", choose="Elige…", position="Posición",
+    preview_notice="Vista previa: los resultados no se registran.", resume="Continuar",
+)
+_DE = dict(
+    contents="Inhalt", lesson="Lektion", objectives="Lernziele",
+    check_your_understanding="Überprüfe dein Wissen", answers="Lösungen",
+    answer_key="Lösungsschlüssel", glossary="Glossar", notes="Anmerkungen", figure="Abbildung",
+    cover="Umschlag", title_page="Titelseite", authors="Autoren", version="Version",
+    license="Lizenz", question="Frage", points="Punkte", point="Punkt",
+    explanation="Erklärung", correct_answer="Richtige Antwort", model_answer="Musterantwort",
+    your_answer="Deine Antwort", go_to_answer="Lösung", back_to_question="Zurück zur Frage",
+    true="Wahr", false="Falsch", tick_one="Kreuze eine Antwort an.",
+    tick_all="Kreuze alle richtigen Antworten an.", fill_blank="Ergänze die Lücke.",
+    match_items="Ordne jedem Begriff links einen Begriff rechts zu.",
+    order_items="Nummeriere die Einträge in der richtigen Reihenfolge.",
+    write_answer="Schreibe deine Antwort.", worksheet="Arbeitsblatt", name="Name",
+    class_name="Klasse", date="Datum", page="Seite", of="von",
+    teacher_copy="Exemplar für Lehrkräfte", answers_at_a_glance="Lösungen auf einen Blick",
+    check_answer="Prüfen", next="Weiter", previous="Zurück", try_again="Noch einmal",
+    start="Beginnen", exit="Beenden", results="Ergebnisse", correct="Richtig",
+    incorrect="Falsch", partly_correct="Teilweise richtig", your_score="Deine Punktzahl",
+    passed="Bestanden", failed="Noch nicht bestanden", completed="Abgeschlossen",
+    pass_mark="Bestehensgrenze", progress="Fortschritt", answered="Beantwortet",
+    not_answered="Nicht beantwortet", attempts_left="Verbleibende Versuche",
+    no_attempts_left="Keine Versuche mehr", answer_recorded="Deine Antwort wurde gespeichert.",
+    choose="Auswählen…", position="Position",
+    preview_notice="Vorschau: Ergebnisse werden nicht gespeichert.", resume="Fortsetzen",
+)
+
+CATALOGUES: dict[str, Strings] = {
+    "en": Strings(),
+    "fr": Strings(**_FR),
+    "es": Strings(**_ES),
+    "de": Strings(**_DE),
+}
+
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+
+
+def primary_subtag(language: str) -> str:
+    return language.split("-", 1)[0].lower()
+
+
+def catalogue_for(language: str) -> Strings | None:
+    """The built-in catalogue for a BCP 47 tag (``fr-CA`` -> French), or None."""
+    return CATALOGUES.get(primary_subtag(language))
+
+
+def direction_of(language: str) -> str:
+    return "rtl" if primary_subtag(language) in RTL_LANGUAGES else "ltr"

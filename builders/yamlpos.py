@@ -1,0 +1,109 @@
+"""YAML text -> plain Python data whose mappings and lists remember their line and column.
+
+Only ``true``/``false`` are booleans (YAML 1.2 style), so ``language: no`` stays Norwegian.
+Duplicate keys are reported instead of silently overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import SourcePos
+
+try:
+    _Base: type = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+
+class YamlMap(dict):
+    """A mapping with the position of itself and of each key."""
+
+    pos: SourcePos
+    key_pos: dict[Any, SourcePos]
+    duplicates: list[tuple[Any, SourcePos]]
+
+    def at(self, key: Any) -> SourcePos:
+        return self.key_pos.get(key, self.pos)
+
+
+class YamlList(list):
+    """A list with the position of itself and of each item."""
+
+    pos: SourcePos
+    item_pos: list[SourcePos]
+
+    def at(self, index: int) -> SourcePos:
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, pos: SourcePos, message: str) -> None:
+        self.pos = pos
+        self.message = message
+        super().__init__(message)
+
+
+def _make_loader(path: Path, line_offset: int) -> type:
+    class Loader(_Base):  # type: ignore[misc, valid-type]
+        def _pos(self, node: yaml.Node) -> SourcePos:
+            mark = node.start_mark
+            return SourcePos(path, mark.line + 1 + line_offset, mark.column + 1)
+
+        def construct_map(self, node: yaml.MappingNode) -> YamlMap:
+            self.flatten_mapping(node)
+            result = YamlMap()
+            result.pos, result.key_pos, result.duplicates = self._pos(node), {}, []
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    key = str(key)
+                if key in result:
+                    result.duplicates.append((key, self._pos(key_node)))
+                result.key_pos[key] = self._pos(key_node)
+                result[key] = self.construct_object(value_node, deep=True)
+            return result
+
+        def construct_seq(self, node: yaml.SequenceNode) -> YamlList:
+            result = YamlList(self.construct_object(child, deep=True) for child in node.value)
+            result.pos = self._pos(node)
+            result.item_pos = [self._pos(child) for child in node.value]
+            return result
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:seq", Loader.construct_seq)
+    return Loader
+
+
+_TAB_HINT = "a tab character; YAML is indented with spaces, never tabs"
+
+
+def load(text: str, path: Path, line_offset: int = 0) -> Any:
+    """Parse one YAML document; ``line_offset`` is added to every line (for embedded YAML)."""
+    try:
+        return yaml.load(text, Loader=_make_loader(path, line_offset))  # noqa: S506 - safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        col = (mark.column + 1) if mark else 0
+        problem = exc.problem or "invalid YAML"
+        if "tab" in problem or "'\\t'" in problem:
+            problem = _TAB_HINT
+        elif "mapping values are not allowed" in problem:
+            problem = "a colon followed by a space inside a value; put the value in quotes"
+        elif exc.context and "mapping values" not in problem:
+            problem = f"{problem} ({exc.context})"
+        raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {exc}") from None
