@@ -151,6 +151,9 @@ class Renderer:
                 src = img.get("src") or ""
                 hooks.raw_image(src, _line_in_text(src, lines, hooks.first_line))
                 img.drop_tree()
+        for n, block in enumerate((el for el in div if isinstance(el.tag, str)), start=1):
+            if not block.get("id"):
+                block.set("id", f"{hooks.lesson_id}--b{n}")
         for th in div.iter("th"):
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]

