@@ -43,14 +43,16 @@ class Fields:
         allowed = list(allowed)
         for key, pos in self.data.duplicates:
             self.report.error(pos, f"{self.what}: field '{key}' is given twice")
+        meant: set[str] = set()
         for key in self.data:
             if key not in allowed:
-                self.report.error(
-                    self.data.at(key),
-                    f"unknown field '{key}' in {self.what}{suggestion(str(key), allowed)}"
-                    + ("" if suggestion(str(key), allowed) else f" (allowed: {', '.join(allowed)})"),
-                )
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                meant.update(close)
+                hint = f", did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+                self.report.error(self.data.at(key), f"unknown field '{key}' in {self.what}{hint}")
         for key in required:
+            if key in meant:
+                continue  # the typo above already says where it is
             if key not in self.data or self.data[key] is None:
                 self.report.error(self.data.pos, f"{self.what} is missing the required field '{key}'")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 
 import nh3
 from lxml import etree, html as lxml_html
@@ -75,7 +75,7 @@ def serialize(div: etree._Element) -> str:
 def plain_text(fragment: str) -> str:
     """The text of an XHTML fragment, whitespace collapsed."""
     if "<" not in fragment:
-        return " ".join(fragment.split())
+        return " ".join(unescape(fragment).split())
     return " ".join(to_xhtml(fragment).text_content().split())
 
 
@@ -122,6 +122,9 @@ class Renderer:
     def __init__(self) -> None:
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True})
         md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+        # Every target reaches the loader's checks, which explain a refused one (file:, data:,
+        # javascript:) instead of markdown-it silently printing the Markdown as text.
+        md.validateLink = lambda url: True
         md.add_render_rule("footnote_ref", _footnote_ref)
         md.add_render_rule("footnote_block_open", _footnote_block_open)
         md.add_render_rule("footnote_open", _footnote_open)

@@ -90,10 +90,10 @@ class QuizReader:
             id=qid, lesson_id=lesson_id, number=number, prompt=plain_text(prompt),
             prompt_html=self.renderer.inline(prompt),
             explanation_html=self.renderer.block(f.text("explanation")) if f.text("explanation") else "",
-            points=f.number("points", 1, minimum=0) or 0, pos=data.pos,
+            points=f.number("points", 1) or 0, pos=data.pos,
         )
-        if "points" in data and common["points"] == 0 and qtype != "essay":
-            self.report.error(f.at("points"), f"question '{qid}': points must be more than 0")
+        if common["points"] < 0 or (common["points"] == 0 and qtype != "essay"):
+            self.report.error(f.at("points"), f"field 'points' must be more than 0, not {common['points']:g}")
         question = self._typed(qtype, f, common)
         if len(self.report.errors) > errors_before:
             return None

