@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JS_DIR="$ROOT/tests/js"
-PY="${PYTHON:-python3}"
+VENV="${COURSEPACK_VENV:-$ROOT/.venv}"   # the tests run with $VENV/bin/python
 FORCE="${FORCE:-0}"
 STAMP_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/coursepack-test-setup"
 START=$SECONDS
@@ -44,6 +44,7 @@ APT_PKGS=(
   ca-certificates
 )
 command -v java >/dev/null 2>&1 || APT_PKGS+=(default-jre-headless)   # EPUBCheck jar
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || APT_PKGS+=(python3-venv)  # Debian splits venv out
 command -v node >/dev/null 2>&1 || APT_PKGS+=(nodejs npm)             # fallback only; Node >= 20.19 wanted
 
 missing=()
@@ -61,6 +62,12 @@ else
 fi
 
 # ---------------------------------------------------------------- python
+# A virtual environment keeps the system Python untouched (Debian's is "externally managed").
+if [ ! -x "$VENV/bin/python" ]; then
+  log "python: creating $VENV"
+  python3 -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
 mkdir -p "$STAMP_DIR"
 if [ -f "$ROOT/pyproject.toml" ]; then
   PIP_ARGS=(-e "$ROOT[test]")
