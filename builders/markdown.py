@@ -173,18 +173,19 @@ def _take_quizzes(tokens: list[Token], first_line: int) -> list[tuple[str, int]]
 
 
 def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
-    """Give headings ids and levels below the lesson title (h2 and deeper)."""
+    """Give headings ids, and levels below the lesson title that never skip one (h2, h3 ...)."""
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     shift = 2 - min(levels) if levels else 0
     seen: set[str] = set()
-    sections = []
+    sections: list[Section] = []
+    previous = 1
     for i, token in enumerate(tokens):
-        if token.type not in ("heading_open", "heading_close"):
+        if token.type != "heading_open":
             continue
-        level = min(6, int(token.tag[1]) + shift)
+        level = min(6, int(token.tag[1]) + shift, previous + 1)
+        previous = level
         token.tag = f"h{level}"
-        if token.type == "heading_close":
-            continue
+        _closing(tokens, i).tag = token.tag
         title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
         slug = slugify(title) or f"section-{len(sections) + 1}"
         base, n = slug, 2
@@ -195,6 +196,10 @@ def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
         token.attrSet("id", anchor)
         sections.append(Section(anchor, title.strip(), level))
     return sections
+
+
+def _closing(tokens: list[Token], opening: int) -> Token:
+    return next(t for t in tokens[opening + 1:] if t.type == "heading_close")
 
 
 def _line_of(needle: str, token: Token, lines: Sequence[str], first_line: int) -> int:
