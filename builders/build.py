@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .base import BuildContext, BuildOptions
-from .diagnostics import BuildError, CoursepackError, Diagnostic, SourceError, StrictError
+from .diagnostics import BuildError, CoursepackError, Diagnostic, SourceError, StrictError, UsageError
 from .model import Course
 from .registry import available, get_builder
 from .source import load_course
@@ -37,12 +37,13 @@ def build(
     strict: bool = False,
 ) -> BuildReport:
     formats = formats or available()
-    builders = [get_builder(name) for name in available() if name in formats]
-    for name in formats:
-        get_builder(name)  # unknown names are usage errors, before any work
+    unknown = [name for name in formats if name not in available()]
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}' (available: {', '.join(available()) or 'none yet'})")
     options = options or BuildOptions()
     progress("checking the course")
     course, warnings = load_course(course_dir)
+    builders = [get_builder(name) for name in available() if name in formats]
     problems = [d for builder in builders for d in builder.check(course, options)]
     warnings += [d for d in problems if d.severity == "warning"]
     if any(d.severity == "error" for d in problems):
@@ -52,7 +53,8 @@ def build(
 
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.coursepack-", dir=out.parent))
+    _remove_abandoned_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.coursepack-{os.getpid()}-", dir=out.parent))
     try:
         context = BuildContext(options=options)
         produced: list[Path] = []
@@ -71,6 +73,24 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(course, written, warnings)
+
+
+def _remove_abandoned_staging(out: Path) -> None:
+    """Staging folders of builds that were killed (SIGKILL leaves no chance to clean up)."""
+    for folder in out.parent.glob(f".{out.name}.coursepack-*-*"):
+        pid = folder.name.rsplit("-", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _publish(staging: Path, produced: list[Path], out: Path) -> list[Path]:

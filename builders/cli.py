@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 errors in the course source, 2 usage errors, 3 warnings
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -64,8 +65,13 @@ def _summary(errors: int, warnings: int, outcome: str) -> str:
     return f"{count(errors, 'error')}, {count(warnings, 'warning')}; {outcome}"
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so that a build's clean-up runs on `kill` as on Ctrl-C
+
+
 def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     """Run an action, turning expected failures into messages and exit codes."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return action(*args, **kwargs)
     except SourceError as exc:
