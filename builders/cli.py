@@ -145,9 +145,12 @@ def _formats(value: str | None) -> list[str] | None:
               help="PDF page size (default: the course's pdf.page_size).")
 @click.option("--fillable", is_flag=True, help="Also build a workbook with fillable PDF form fields.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 3).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Build independent formats in this many parallel processes.")
+@click.option("--force", is_flag=True, help="Rebuild even the outputs that are up to date.")
 @click.pass_obj
 def build(out: Output, course_dir: Path, out_dir: Path, formats: str | None, scorm_version: str | None,
-          page_size: str | None, fillable: bool, strict: bool) -> None:
+          page_size: str | None, fillable: bool, strict: bool, jobs: int, force: bool) -> None:
     """Build the course into the output folder (atomically: all files or none)."""
     from .base import BuildOptions
 
@@ -156,21 +159,22 @@ def build(out: Output, course_dir: Path, out_dir: Path, formats: str | None, sco
         page_size={"a4": "A4", "letter": "letter"}[page_size.lower()] if page_size else None,
         fillable=fillable,
     )
-    report = run(out, _build_with_progress, out, course_dir, out_dir, _formats(formats), options, strict)
+    settings = dict(formats=_formats(formats), options=options, strict=strict, jobs=jobs, force=force)
+    report = run(out, _build_with_progress, out, course_dir, out_dir, settings)
     out.diagnostics(report.warnings)
     for path in report.written:
         out.info(f"wrote {_shown(path)}")
+    for path in report.up_to_date:
+        out.info(f"{_shown(path)} is up to date")
 
 
-def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, formats: list[str] | None,
-                         options: object, strict: bool) -> object:
+def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, settings: dict) -> object:
     from .build import build as run_build
 
     if out.verbosity < 0 or not sys.stderr.isatty():
-        return run_build(course_dir, out_dir, formats, options, progress=out.detail, strict=strict)
+        return run_build(course_dir, out_dir, progress=out.detail, **settings)
     with out.console.status("building") as status:
-        return run_build(course_dir, out_dir, formats, options, strict=strict,
-                         progress=lambda message: status.update(message))
+        return run_build(course_dir, out_dir, progress=lambda message: status.update(message), **settings)
 
 
 def _shown(path: Path) -> str:

@@ -82,6 +82,9 @@ class SourceError(CoursepackError):
         self.diagnostics = diagnostics
         super().__init__("\n".join(str(d) for d in diagnostics))
 
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.diagnostics,))  # crosses process boundaries intact
+
 
 class StrictError(SourceError):
     """Warnings were found and ``--strict`` makes them fatal."""

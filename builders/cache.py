@@ -1,0 +1,76 @@
+"""Which outputs are already up to date: a fingerprint of everything a build reads.
+
+The fingerprint covers every file of the course folder, every template, coursepack's own code,
+the build options and SOURCE_DATE_EPOCH. It is recorded per format in ``.coursepack-build.json``
+inside the output folder, with a digest of each file the format wrote. A format whose
+fingerprint matches and whose files are still there, unchanged, is not built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .base import BuildOptions, PageMap
+from .templating import templates_dir
+
+CACHE_FILE = ".coursepack-build.json"
+_CODE_DIR = Path(__file__).resolve().parent
+
+
+def fingerprint(course_dir: Path, options: BuildOptions) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"coursepack {__version__}\n{json.dumps(asdict(options), sort_keys=True)}\n".encode())
+    digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    for label, folder, pattern in (("course", course_dir, "*"), ("templates", templates_dir(), "*"),
+                                   ("code", _CODE_DIR, "*.py")):
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+            digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class BuildCache:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        try:
+            self.records: dict[str, dict] = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.records = {}
+
+    def fresh(self, name: str, key: str) -> bool:
+        record = self.records.get(name)
+        if not isinstance(record, dict) or record.get("key") != key:
+            return False
+        files = record.get("files", {})
+        try:
+            return bool(files) and all(file_digest(self.out / rel) == sha for rel, sha in files.items())
+        except OSError:
+            return False
+
+    def files(self, name: str) -> list[Path]:
+        return [self.out / rel for rel in self.records.get(name, {}).get("files", {})]
+
+    def page_map(self, name: str) -> PageMap | None:
+        data = self.records.get(name, {}).get("page_map")
+        return PageMap(data["source"], dict(data["pages"])) if data else None
+
+    def record(self, name: str, key: str, files: list[Path], page_map: PageMap | None) -> None:
+        self.records[name] = {
+            "key": key,
+            "files": {p.relative_to(self.out).as_posix(): file_digest(p) for p in files},
+            "page_map": asdict(page_map) if page_map else None,
+        }
+
+    def save(self) -> None:
+        tmp = self.out / f"{CACHE_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(self.records, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.out / CACHE_FILE)
