@@ -1,0 +1,109 @@
+"""The build orchestrator: atomic publishing, up-to-date detection, parallel runs, page maps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders import build as build_module
+from builders import registry
+from builders.base import BuildOptions
+from builders.diagnostics import BuildError
+
+FAKES = {
+    "pages": "fakes.fake_builders:PagesBuilder",
+    "book": "fakes.fake_builders:BookBuilder",
+    "broken": "fakes.fake_builders:FailingBuilder",
+}
+
+
+@pytest.fixture(autouse=True)
+def fake_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "BUILDERS", FAKES)
+    monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"book": "pages"})
+
+
+def run(course: Path, out: Path, formats: list[str], **kwargs) -> build_module.BuildReport:  # noqa: ANN003
+    return build_module.build(course, out, formats, BuildOptions(), **kwargs)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_page_map_flows_to_the_builder_that_needs_it(starter_course: Path, tmp_path: Path) -> None:
+    run(starter_course, tmp_path / "out", ["pages", "book"])
+    book = (tmp_path / "out" / "my-first-course.book").read_text()
+    assert "('getting-started', '1'), ('question-types', '2')" in book
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_parallel_and_serial_builds_are_identical(starter_course: Path, tmp_path: Path, jobs: int) -> None:
+    serial = run(starter_course, tmp_path / "serial", ["pages", "book"], jobs=1)
+    parallel = run(starter_course, tmp_path / "parallel", ["pages", "book"], jobs=jobs)
+    assert [p.name for p in serial.written] == [p.name for p in parallel.written]
+    assert snapshot(tmp_path / "serial") .keys() == snapshot(tmp_path / "parallel").keys()
+    for name in ("my-first-course.book", "my-first-course.pages"):
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
+
+
+def test_a_failed_builder_leaves_the_output_folder_as_it_was(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["pages"])
+    before = snapshot(out)
+    for jobs in (1, 2):
+        with pytest.raises(BuildError, match="the disk is full"):
+            run(starter_course, out, ["pages", "book", "broken"], jobs=jobs, force=True)
+        assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_unchanged_source_rewrites_nothing(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(starter_course, out, ["pages", "book"])
+    stamps = {p: p.stat().st_mtime_ns for p in first.written}
+    second = run(starter_course, out, ["pages", "book"])
+    assert second.written == [] and sorted(second.up_to_date) == sorted(first.written)
+    assert second.course is None  # not even loaded
+    assert {p: p.stat().st_mtime_ns for p in first.written} == stamps
+
+
+def test_a_changed_lesson_rebuilds(starter_course: Path, course_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    course = course_copy(starter_course)
+    out = tmp_path / "out"
+    run(course, out, ["pages", "book"])
+    lesson = course / "lessons" / "01-getting-started.md"
+    lesson.write_text(lesson.read_text().replace("title: Getting Started", "title: Starting"))
+    assert len(run(course, out, ["pages", "book"]).written) == 2
+
+
+def test_an_edited_or_deleted_output_is_rebuilt(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["pages", "book"])
+    (out / "my-first-course.book").write_text("tampered")
+    assert [p.name for p in run(starter_course, out, ["pages", "book"]).written] == ["my-first-course.book"]
+    (out / "my-first-course.pages").unlink()
+    report = run(starter_course, out, ["pages", "book"])
+    assert [p.name for p in report.written] == ["my-first-course.pages"]
+
+
+def test_a_fresh_provider_still_feeds_its_page_map(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["pages", "book"])
+    (out / "my-first-course.book").unlink()
+    run(starter_course, out, ["pages", "book"])  # only book is rebuilt; the page map comes from the cache
+    assert "('getting-started', '1')" in (out / "my-first-course.book").read_text()
+
+
+def test_force_rebuilds_everything(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["pages"])
+    assert len(run(starter_course, out, ["pages"], force=True).written) == 1
+
+
+def test_options_are_part_of_the_fingerprint(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["pages"])
+    report = build_module.build(starter_course, out, ["pages"], BuildOptions(page_size="letter"))
+    assert len(report.written) == 1
