@@ -43,6 +43,13 @@ _ATTRS = {
 _NO_GLOSSARY_LINKS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "dfn", "sup",
                       "figcaption", "kbd", "samp"}
 _BLANK_RE = re.compile(r"_{3,}")
+_MARKUP_CHARS = re.compile(r"[*_`\[\]!<>&\\~|]|https?:|www\.|  $", re.MULTILINE)
+_BLOCK_START = re.compile(r"(?:[-+*>#=]|\d+[.)]|    |\t)")
+
+
+def _is_plain(text: str) -> bool:
+    """True when Markdown would render the text as itself (nothing to parse)."""
+    return not _MARKUP_CHARS.search(text)
 _HREF_RE = re.compile(r'href="#([^"]+)"')
 
 
@@ -133,10 +140,14 @@ class Renderer:
 
     def inline(self, text: str) -> str:
         """One line of Markdown (a prompt, an option) -> sanitised inline XHTML."""
+        if _is_plain(text):
+            return escape(" ".join(text.split()), quote=False)
         return serialize(to_xhtml(sanitize(self.md.renderInline(text), images=False)))
 
     def block(self, text: str) -> str:
         """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
+        if _is_plain(text) and "\n" not in text.strip() and not _BLOCK_START.match(text.strip()):
+            return f"<p>{escape(text.strip(), quote=False)}</p>"
         return serialize(to_xhtml(sanitize(self.md.render(text), images=False)))
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
@@ -157,7 +168,10 @@ class Renderer:
         for n, block in enumerate((el for el in div if isinstance(el.tag, str)), start=1):
             if not block.get("id"):
                 block.set("id", f"{hooks.lesson_id}--b{n}")
-        for th in div.iter("th"):
+        for th in list(div.iter("th")):
+            if not th.text_content().strip() and th.find(".//img") is None:
+                th.tag = "td"  # an empty corner cell heads nothing (axe: empty-table-header)
+                continue
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]
         return RenderedLesson(serialize(div), sections, quizzes, ids)

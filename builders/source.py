@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +34,8 @@ COURSE_FIELDS = (
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HREF_ATTR = re.compile(r'href="([^"]*)"')
 
 
 @dataclass
@@ -276,14 +279,26 @@ class _Loader:
         questions = []
         for text, line in rendered.quizzes:
             questions += quiz.read(text, line, lf.path, lf.id, len(questions) + 1)
-        objectives, _ = Fields(lf.front, self.report, "lesson front matter").text_list("objectives")
+        objectives, listed = Fields(lf.front, self.report, "lesson front matter").text_list("objectives")
         self.ids_of[lf.id] = rendered.ids
         return Lesson(
             id=lf.id, number=number, title=lf.title,
-            objectives=tuple(self.renderer.inline(o) for o in objectives), html=html,
+            objectives=tuple(
+                self.objective(o, listed.at(i) if listed is not None else SourcePos(lf.path, 1), lf, by_path)
+                for i, o in enumerate(objectives)
+            ), html=html,
             sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(media_used),
             source=lf.rel, pos=SourcePos(lf.path, 1),
         )
+
+    def objective(self, text: str, pos: SourcePos, lf: _LessonFile, by_path: dict[Path, str]) -> str:
+        """An objective as inline XHTML, its links checked and rewritten like the lesson's."""
+
+        def rewrite(match: re.Match[str]) -> str:
+            new = self.link(unescape(match.group(1)), pos, lf, by_path)
+            return f'href="{escape(new if new is not None else "#")}"'
+
+        return _HREF_ATTR.sub(rewrite, self.renderer.inline(text))
 
     def link(self, href: str, pos: SourcePos, lf: _LessonFile, by_path: dict[Path, str]) -> str | None:
         if not href or href == "#":
@@ -383,7 +398,15 @@ def read_text(path: Path, report: Report, missing: str) -> str | None:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         report.error(SourcePos(path, line, col), "the file is not UTF-8 text: save it with UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL_CHAR.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        report.error(SourcePos(path, line, col),
+                     f"the file contains a control character (U+{ord(control.group()):04X}); is it really a text file?")
+        return None
+    return text
 
 
 def edition_date(f: Fields) -> tuple[str, str]:

@@ -48,42 +48,44 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
 
 
-def _make_loader(path: Path, line_offset: int) -> type:
-    class Loader(_Base):  # type: ignore[misc, valid-type]
-        def _pos(self, node: yaml.Node) -> SourcePos:
-            mark = node.start_mark
-            return SourcePos(path, mark.line + 1 + line_offset, mark.column + 1)
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    path: Path
+    line_offset: int
 
-        def construct_map(self, node: yaml.MappingNode) -> YamlMap:
-            self.flatten_mapping(node)
-            result = YamlMap()
-            result.pos, result.key_pos, result.duplicates = self._pos(node), {}, []
-            for key_node, value_node in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    key = str(key)
-                if key in result:
-                    result.duplicates.append((key, self._pos(key_node)))
-                result.key_pos[key] = self._pos(key_node)
-                result[key] = self.construct_object(value_node, deep=True)
-            return result
+    def _pos(self, node: yaml.Node) -> SourcePos:
+        mark = node.start_mark
+        return SourcePos(self.path, mark.line + 1 + self.line_offset, mark.column + 1)
 
-        def construct_seq(self, node: yaml.SequenceNode) -> YamlList:
-            result = YamlList(self.construct_object(child, deep=True) for child in node.value)
-            result.pos = self._pos(node)
-            result.item_pos = [self._pos(child) for child in node.value]
-            return result
+    def construct_map(self, node: yaml.MappingNode) -> YamlMap:
+        self.flatten_mapping(node)
+        result = YamlMap()
+        result.pos, result.key_pos, result.duplicates = self._pos(node), {}, []
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                key = str(key)
+            if key in result:
+                result.duplicates.append((key, self._pos(key_node)))
+            result.key_pos[key] = self._pos(key_node)
+            result[key] = self.construct_object(value_node, deep=True)
+        return result
 
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_map)
-    Loader.add_constructor("tag:yaml.org,2002:seq", Loader.construct_seq)
-    return Loader
+    def construct_seq(self, node: yaml.SequenceNode) -> YamlList:
+        result = YamlList(self.construct_object(child, deep=True) for child in node.value)
+        result.pos = self._pos(node)
+        result.item_pos = [self._pos(child) for child in node.value]
+        return result
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_seq)
 
 
 _TAB_HINT = "a tab character; YAML is indented with spaces, never tabs"
@@ -99,8 +101,10 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
 
 def load(text: str, path: Path, line_offset: int = 0) -> Any:
     """Parse one YAML document; ``line_offset`` is added to every line (for embedded YAML)."""
+    loader = _Loader(text)
+    loader.path, loader.line_offset = path, line_offset
     try:
-        return yaml.load(text, Loader=_make_loader(path, line_offset))  # noqa: S506 - safe loader
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
@@ -114,4 +118,7 @@ def load(text: str, path: Path, line_offset: int = 0) -> Any:
             problem = f"{problem} ({exc.context})"
         raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {exc}") from None
+        first_line = str(exc).split("\n", 1)[0]
+        raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {first_line}") from None
+    finally:
+        loader.dispose()
