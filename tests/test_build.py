@@ -12,9 +12,9 @@ from builders.base import BuildOptions
 from builders.diagnostics import BuildError
 
 FAKES = {
-    "pages": "fakes.fake_builders:PagesBuilder",
-    "book": "fakes.fake_builders:BookBuilder",
-    "broken": "fakes.fake_builders:FailingBuilder",
+    "pages": "tests.fakes.fake_builders:PagesBuilder",
+    "book": "tests.fakes.fake_builders:BookBuilder",
+    "broken": "tests.fakes.fake_builders:FailingBuilder",
 }
 
 

@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import REPO
+from tests.conftest import REPO
 
 
 def test_wheel_contains_the_templates(tmp_path: Path) -> None:

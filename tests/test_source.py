@@ -11,7 +11,7 @@ from builders.model import (
     Essay, FillIn, Matching, MultipleChoice, Numeric, Ordering, SingleChoice, TrueFalse,
 )
 from builders.source import load_course
-from conftest import load
+from tests.conftest import load
 
 
 def test_starter_course_metadata(starter_course: Path) -> None:
