@@ -53,8 +53,9 @@ def build(
     options = options or BuildOptions()
     out = out.absolute()
     cache = BuildCache(out)
-    key = fingerprint(Path(course_dir), options)
-    stale = [name for name in formats if force or not cache.fresh(name, key)]
+    base_key = fingerprint(Path(course_dir), options)
+    keys = {name: _format_key(base_key, name, formats) for name in formats}
+    stale = [name for name in formats if force or not cache.fresh(name, keys[name])]
     fresh = [path for name in formats if name not in stale for path in cache.files(name)]
     if not stale:
         return BuildReport(written=[], up_to_date=fresh)
@@ -79,9 +80,15 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for name, result in results.items():
-        cache.record(name, key, [out / p.relative_to(staging) for p in result.paths], result.page_map)
+        cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths], result.page_map)
     cache.save()
     return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
+
+
+def _format_key(base_key: str, name: str, formats: list[str]) -> str:
+    """A format built beside its page-map provider differs from one built alone."""
+    provider = NEEDS_PAGE_MAP.get(name)
+    return f"{base_key}+{provider}" if provider in formats else base_key
 
 
 def _checked_formats(formats: list[str] | None) -> list[str]:

@@ -85,10 +85,10 @@ class QuizReader:
             self._check_id(qid, f.at("id"))
         if not qtype:
             return None
-        prompt = f.text("prompt")
+        prompt_html = self.renderer.inline(f.text("prompt"))
         common = dict(
-            id=qid, lesson_id=lesson_id, number=number, prompt=plain_text(prompt),
-            prompt_html=self.renderer.inline(prompt),
+            id=qid, lesson_id=lesson_id, number=number, prompt=plain_text(prompt_html),
+            prompt_html=prompt_html,
             explanation_html=self.renderer.block(f.text("explanation")) if f.text("explanation") else "",
             points=f.number("points", 1) or 0, pos=data.pos,
         )

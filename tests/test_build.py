@@ -107,3 +107,12 @@ def test_options_are_part_of_the_fingerprint(starter_course: Path, tmp_path: Pat
     run(starter_course, out, ["pages"])
     report = build_module.build(starter_course, out, ["pages"], BuildOptions(page_size="letter"))
     assert len(report.written) == 1
+
+
+def test_building_with_the_page_map_provider_rebuilds_a_lone_build(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(starter_course, out, ["book"])
+    assert "[]" in (out / "my-first-course.book").read_text()  # built alone: no page map
+    report = run(starter_course, out, ["pages", "book"])
+    assert sorted(p.name for p in report.written) == ["my-first-course.book", "my-first-course.pages"]
+    assert "('getting-started', '1')" in (out / "my-first-course.book").read_text()
