@@ -12,6 +12,9 @@ from .base import Builder
 from .diagnostics import UsageError
 
 BUILDERS: dict[str, str] = {
+    "pdf": "builders.pdf:PdfBuilder",
+    "epub": "builders.epub:EpubBuilder",
+    "scorm": "builders.scorm:ScormBuilder",
 }
 
 

@@ -77,6 +77,24 @@ class Strings:
     position: str = "Position"
     preview_notice: str = "Preview: results are not recorded."
     resume: str = "Resume"
+    submit_answer: str = "Submit answer"
+    blank: str = "blank"
+    max_characters: str = "Up to {count} characters."
+    enter_number: str = "Enter a number."
+    answer_first: str = "Answer the question first."
+    positions_unique: str = "Give each item a different position."
+    finish_hint: str = "Answer every question to get your result."
+    session_ended: str = "Your progress has been saved. You can close this window."
+    page_count: str = "{count} pages"
+    """The workbook's length, printed on its contents page."""
+    landmarks: str = "Landmarks"
+    page_list: str = "Pages"
+    also_accepted: str = "Also accepted"
+    accessibility_summary: str = (
+        "A reflowable textbook with a table of contents, headings in order, alternative text for "
+        "every image, table headers, linked footnotes and glossary, and self-check questions "
+        "whose answers are linked and readable without scripting."
+    )
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:
@@ -108,6 +126,18 @@ _FR = dict(
     attempts_left="Essais restants", no_attempts_left="Plus d'essai",
     answer_recorded="Votre réponse a été enregistrée.", choose="Choisir…", position="Position",
     preview_notice="Aperçu : les résultats ne sont pas enregistrés.", resume="Reprendre",
+    submit_answer="Envoyer la réponse", blank="blanc", max_characters="{count} caractères au maximum.",
+    enter_number="Saisissez un nombre.", answer_first="Répondez d'abord à la question.",
+    positions_unique="Donnez une position différente à chaque élément.",
+    finish_hint="Répondez à toutes les questions pour obtenir votre résultat.",
+    session_ended="Votre progression est enregistrée. Vous pouvez fermer cette fenêtre.",
+    page_count="{count} pages",
+    landmarks="Repères", page_list="Pages", also_accepted="Également accepté",
+    accessibility_summary=(
+        "Un manuel au texte redimensionnable, avec une table des matières, des titres dans l'ordre, "
+        "un texte de remplacement pour chaque image, des en-têtes de tableau, des notes et un glossaire "
+        "reliés, et des questions d'autoévaluation dont les réponses sont reliées et lisibles sans script."
+    ),
 )
 _ES = dict(
     contents="Índice", lesson="Lección", objectives="Objetivos de aprendizaje",
@@ -132,6 +162,18 @@ _ES = dict(
     attempts_left="Intentos restantes", no_attempts_left="No quedan intentos",
     answer_recorded="Tu respuesta se ha guardado.", choose="Elige…", position="Posición",
     preview_notice="Vista previa: los resultados no se registran.", resume="Continuar",
+    submit_answer="Enviar respuesta", blank="espacio en blanco", max_characters="Hasta {count} caracteres.",
+    enter_number="Escribe un número.", answer_first="Primero responde a la pregunta.",
+    positions_unique="Da a cada elemento una posición distinta.",
+    finish_hint="Responde a todas las preguntas para obtener tu resultado.",
+    session_ended="Tu progreso se ha guardado. Puedes cerrar esta ventana.",
+    page_count="{count} páginas",
+    landmarks="Puntos de referencia", page_list="Páginas", also_accepted="También se acepta",
+    accessibility_summary=(
+        "Un libro de texto adaptable con índice, encabezados en orden, texto alternativo para cada "
+        "imagen, encabezados de tabla, notas y glosario enlazados, y preguntas de autoevaluación "
+        "cuyas respuestas están enlazadas y se pueden leer sin scripts."
+    ),
 )
 _DE = dict(
     contents="Inhalt", lesson="Lektion", objectives="Lernziele",
@@ -157,6 +199,18 @@ _DE = dict(
     no_attempts_left="Keine Versuche mehr", answer_recorded="Deine Antwort wurde gespeichert.",
     choose="Auswählen…", position="Position",
     preview_notice="Vorschau: Ergebnisse werden nicht gespeichert.", resume="Fortsetzen",
+    submit_answer="Antwort abschicken", blank="Lücke", max_characters="Höchstens {count} Zeichen.",
+    enter_number="Gib eine Zahl ein.", answer_first="Beantworte zuerst die Frage.",
+    positions_unique="Gib jedem Eintrag eine andere Position.",
+    finish_hint="Beantworte alle Fragen, um dein Ergebnis zu erhalten.",
+    session_ended="Dein Fortschritt wurde gespeichert. Du kannst dieses Fenster schließen.",
+    page_count="{count} Seiten",
+    landmarks="Orientierungspunkte", page_list="Seiten", also_accepted="Ebenfalls richtig",
+    accessibility_summary=(
+        "Ein anpassbares Lehrbuch mit Inhaltsverzeichnis, Überschriften in richtiger Reihenfolge, "
+        "Alternativtext für jedes Bild, Tabellenköpfen, verlinkten Anmerkungen und Glossar sowie "
+        "Fragen zur Selbstkontrolle, deren Lösungen verlinkt und ohne Skripte lesbar sind."
+    ),
 )
 
 CATALOGUES: dict[str, Strings] = {

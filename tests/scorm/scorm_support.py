@@ -1,0 +1,473 @@
+"""Helpers of the SCORM tests: a local web server that records commits, an LMS session driven in
+Chromium (scorm-again in tests/scorm/host.html, the SCO in an iframe), a scripted learner that
+works only through the package's markup contract, and Moodle's stricter value checks."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from lxml import etree
+from playwright.sync_api import Frame, Locator, Page
+
+from builders.model import (
+    ChoiceQuestion, Course, FillIn, Matching, Numeric, Ordering, Question, TrueFalse,
+)
+from builders.scorm_quiz import ALPHABET, LEFT_IDS, number_text
+
+# --- the web server -------------------------------------------------------------------------
+
+
+@dataclass
+class Commit:
+    path: str
+    content_type: str
+    data: dict
+
+
+class Web:
+    """Serves ``root`` on 127.0.0.1 and keeps every POST body (scorm-again's commits) by path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.commits: list[Commit] = []
+        self.lock = threading.Lock()
+        web = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def setup(self) -> None:
+                super().setup()
+                # headers and body leave in two writes: without this, Nagle's algorithm and
+                # delayed ACKs make every synchronous commit wait ~40 ms
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with web.lock:
+                    web.commits.append(Commit(self.path, self.headers.get("Content-Type", ""), json.loads(body)))
+                reply = b'{"result": true, "errorCode": 0}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def commits_to(self, path: str) -> list[Commit]:
+        with self.lock:
+            return [c for c in self.commits if c.path == path]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- an LMS session ----------------------------------------------------------------------------
+
+_session_ids = itertools.count(1)
+
+
+class LmsSession:
+    """One launch of a SCO inside the stand-in LMS."""
+
+    def __init__(self, page: Page, web: Web, package: str, version: str, cmi: dict | None = None,
+                 sco: str = "index.html") -> None:
+        self.page, self.web, self.version = page, web, version
+        self.commit_path = f"/commit/{next(_session_ids)}"
+        page.goto(web.url("/lms/host.html"))
+        page.evaluate("options => launch(options)", {
+            "version": version, "sco": f"/pkg/{package}/{sco}", "commitUrl": self.commit_path, "cmi": cmi,
+        })
+        page.wait_for_function("() => window.calls.some(c => c[0] === 'LMSInitialize' || c[0] === 'Initialize')")
+        self.frame: Frame = page.frame(name="sco")
+        self.frame.wait_for_selector(".cp-page:not([hidden])")
+
+    @property
+    def calls(self) -> list:
+        return self.page.evaluate("window.calls")
+
+    @property
+    def set_values(self) -> list[tuple[str, str]]:
+        return [tuple(v) for v in self.page.evaluate("window.setValues")]
+
+    def commits(self) -> list[Commit]:
+        return self.web.commits_to(self.commit_path)
+
+    def exit(self) -> dict:
+        self.frame.locator("[data-action=exit]").click()
+        return self.final_commit()
+
+    def leave(self) -> dict:
+        """The learner leaves the LMS page: the SCO's pagehide fires."""
+        self.page.evaluate("closeSco()")
+        return self.final_commit()
+
+    def final_commit(self, timeout: float = 5.0) -> dict:
+        """The commit sent with LMSFinish/Terminate (by sendBeacon, so it may take a moment)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            beacons = [c for c in self.commits() if c.content_type.startswith("text/plain")]
+            if beacons:
+                return beacons[-1].data["cmi"]
+            time.sleep(0.05)
+        raise AssertionError(f"no final commit arrived at {self.commit_path}")
+
+    def method_results(self, *names: str) -> list[tuple[str, list, str]]:
+        return [tuple(c) for c in self.calls if c[0] in names]
+
+
+# --- the learner ----------------------------------------------------------------------------
+
+
+class Learner:
+    """Answers questions through the markup contract only (fieldset data-question-id, labels,
+    native controls, data-action buttons); the answers come from the loaded course model.
+
+    Playwright's real clicks and keystrokes by default; ``fast`` does the same steps in one
+    script call per question (for the long example course)."""
+
+    def __init__(self, frame: Frame, course: Course, fast: bool = False) -> None:
+        self.frame, self.course, self.fast = frame, course, fast
+
+    def fieldset(self, question: Question) -> Locator:
+        return self.frame.locator(f'fieldset[data-question-id="{question.id}"]')
+
+    def open_quiz(self, lesson_id: str) -> None:
+        self.frame.locator("details.cp-toc summary").click()
+        self.frame.locator(f'details.cp-toc a[data-goto="Q:{lesson_id}"]').click()
+        self.frame.locator(f'[data-page="quiz"][data-key="Q:{lesson_id}"]').wait_for(state="visible")
+
+    def answer(self, question: Question, right: bool) -> None:
+        if self.fast:
+            self.frame.evaluate(FAST_ANSWER, [question.id, steps(question, right), False])
+            return
+        box = self.fieldset(question)
+        for kind, first, second in steps(question, right):
+            if kind == "tick":
+                box.get_by_label(first, exact=True).check()
+            elif kind == "tick_value":
+                box.locator(f'input[value="{first}"]').check()
+            elif kind == "type":
+                box.locator("input[type=text], textarea").fill(first)
+            else:
+                box.get_by_label(first, exact=True).select_option(label=second)
+
+    def check(self, question: Question) -> str:
+        box = self.fieldset(question)
+        box.locator("[data-action=check]").click()
+        return box.locator(".cp-result").text_content()
+
+    def answer_and_check(self, question: Question, right: bool) -> str:
+        if self.fast:
+            return self.frame.evaluate(FAST_ANSWER, [question.id, steps(question, right), True])
+        self.answer(question, right)
+        return self.check(question)
+
+    def take(self, lessons, plan) -> None:
+        for lesson in lessons:
+            if lesson.questions:
+                self.open_quiz(lesson.id)
+                for question in lesson.questions:
+                    self.answer_and_check(question, plan(question))
+
+
+def steps(question: Question, right: bool) -> list[tuple[str, str, str]]:
+    """How to give a right or a wrong answer: (tick, label) (tick_value, value) (type, text)
+    (choose, select label, option label)."""
+    if isinstance(question, ChoiceQuestion):
+        wanted = [o for o in question.options if o.correct == right]
+        return [("tick", o.text, "") for o in (wanted if right else wanted[:1])]
+    if isinstance(question, TrueFalse):
+        return [("tick_value", str(question.answer == right).lower(), "")]
+    if isinstance(question, FillIn):
+        return [("type", f"  {question.answers[0].upper()} " if right else "zzz wrong", "")]
+    if isinstance(question, Numeric):
+        value = question.answer if right else question.answer + question.tolerance + 1000
+        return [("type", number_text(value), "")]
+    if isinstance(question, Matching):
+        rights = [p.right for p in question.pairs]
+        chosen = rights if right else rights[1:] + rights[:1]
+        return [("choose", p.left, target) for p, target in zip(question.pairs, chosen)]
+    if isinstance(question, Ordering):
+        n = len(question.items)
+        return [("choose", item, str(i + 1 if right else n - i)) for i, item in enumerate(question.items)]
+    return [("type", essay_text(question), "")]
+
+
+FAST_ANSWER = """([id, steps, check]) => {
+  const box = document.querySelector(`fieldset[data-question-id="${id}"]`);
+  const text = node => node.textContent.replace(/\\s+/g, " ").trim();
+  const labelled = wanted => {
+    const label = [...box.querySelectorAll("label")].find(l => text(l) === wanted);
+    return document.getElementById(label.htmlFor);
+  };
+  for (const [kind, first, second] of steps) {
+    let control;
+    if (kind === "tick") { control = labelled(first); control.checked = true; }
+    else if (kind === "tick_value") { control = box.querySelector(`input[value="${first}"]`); control.checked = true; }
+    else if (kind === "type") { control = box.querySelector("input[type=text], textarea"); control.value = first; }
+    else { control = labelled(first); control.value = [...control.options].find(o => text(o) === second).value; }
+    control.dispatchEvent(new Event(kind === "type" ? "input" : "change", {bubbles: true}));
+  }
+  if (!check) return "";
+  box.querySelector("[data-action=check]").click();
+  return box.querySelector(".cp-result").textContent;
+}"""
+
+
+def essay_text(question: Question) -> str:
+    return f"My answer to {question.id}: one source, many outputs."[:40].strip()
+
+
+def expected_raw(questions: list[Question], right: set[str]) -> float | None:
+    graded = [q for q in questions if q.graded]
+    total = sum(q.points for q in graded)
+    if not total:
+        return None
+    earned = sum(q.points for q in graded if q.id in right)
+    return math.floor(earned / total * 100 * 100 + 0.5) / 100
+
+
+# --- what a commit says ------------------------------------------------------------------------
+
+
+@dataclass
+class Interaction:
+    id: str
+    type: str
+    response: str
+    result: str
+    patterns: list[str] = field(default_factory=list)
+    weighting: str = ""
+    raw: dict = field(default_factory=dict)
+
+
+def interactions(cmi: dict, version: str) -> list[Interaction]:
+    found = []
+    for index in sorted(cmi.get("interactions", {}), key=int):
+        item = cmi["interactions"][index]
+        patterns = [item["correct_responses"][k]["pattern"] for k in sorted(item.get("correct_responses", {}), key=int)]
+        response = item["student_response" if version == "1.2" else "learner_response"]
+        found.append(Interaction(item["id"], item["type"], response, item["result"], patterns, item.get("weighting", ""), item))
+    return found
+
+
+def status_of(cmi: dict, version: str) -> dict:
+    if version == "1.2":
+        core = cmi["core"]
+        return {"status": core["lesson_status"], "raw": core["score"]["raw"], "min": core["score"]["min"],
+                "max": core["score"]["max"], "exit": core["exit"], "location": core["lesson_location"]}
+    return {"status": cmi["completion_status"], "success": cmi["success_status"], "raw": cmi["score"]["raw"],
+            "min": cmi["score"]["min"], "max": cmi["score"]["max"], "scaled": cmi["score"]["scaled"],
+            "exit": cmi["exit"], "location": cmi["location"]}
+
+
+SCORM_TYPES = {
+    "1.2": {"single": "choice", "multiple": "choice", "true-false": "true-false", "fill-in": "fill-in",
+            "numeric": "numeric", "matching": "matching", "ordering": "sequencing", "essay": "fill-in"},
+    "2004": {"single": "choice", "multiple": "choice", "true-false": "true-false", "fill-in": "fill-in",
+             "numeric": "numeric", "matching": "matching", "ordering": "sequencing", "essay": "long-fill-in"},
+}
+
+
+def right_response(question: Question, version: str) -> str | None:
+    """The learner response a right answer gives (None where it is free text)."""
+    sep, pair = ("," , ".") if version == "1.2" else ("[,]", "[.]")
+    if isinstance(question, ChoiceQuestion):
+        return sep.join(ALPHABET[i] for i in question.correct_indexes)
+    if isinstance(question, TrueFalse):
+        word = "true" if question.answer else "false"
+        return word[0] if version == "1.2" else word
+    if isinstance(question, Numeric):
+        return number_text(question.answer)
+    if isinstance(question, Matching):
+        return sep.join(f"{LEFT_IDS[i]}{pair}{ALPHABET[i]}" for i in range(len(question.pairs)))
+    if isinstance(question, Ordering):
+        return sep.join(ALPHABET[i] for i in range(len(question.items)))
+    return None
+
+
+# --- Moodle's checks ------------------------------------------------------------------------------
+# From moodle/moodle mod/scorm/datamodels/scorm_12.js and scorm_13.js: stricter than the standard.
+
+M12 = {
+    "timespan": r"^([0-9]{2,4}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?$",
+    "time": r"^([0-2][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]{1,2})?$",
+    "decimal": r"^-?([0-9]{0,3})(\.[0-9]*)?$",
+    "identifier": r"^[\u0021-\u007E]{0,255}$",
+    "string255": r"^[\s\S]{0,255}$",
+    "string4096": r"^[\s\S]{0,4096}$",
+    "status": r"^(passed|completed|failed|incomplete|browsed)$",
+    "exit": r"^(time-out|suspend|logout|)$",
+    "type": r"^(true-false|choice|fill-in|matching|performance|sequencing|likert|numeric)$",
+    "result": r"^(correct|wrong|unanticipated|neutral|([0-9]{0,3})?(\.[0-9]*)?)$",
+}
+M2004 = {
+    "time": (r"^(19[7-9][0-9]|20[0-2][0-9]|203[0-8])((-(0[1-9]|1[0-2]))((-(0[1-9]|[1-2][0-9]|3[0-1]))"
+             r"(T([0-1][0-9]|2[0-3])((:[0-5][0-9])((:[0-5][0-9])((\.[0-9]{1,2})((Z|([+|-]([0-1][0-9]|2[0-3])))"
+             r"(:[0-5][0-9])?)?)?)?)?)?)?)?$"),
+    "timespan": (r"^P(\d+Y)?(\d+M)?(\d+D)?(T(((\d+H)(\d+M)?(\d+(\.\d{1,2})?S)?)|((\d+M)(\d+(\.\d{1,2})?S)?)"
+                 r"|((\d+(\.\d{1,2})?S))))?$"),
+    "decimal": r"^-?([0-9]{1,5})(\.[0-9]{1,18})?$",
+    "long_identifier": r"^(?:(?!urn:)\S{1,4000}|urn:[A-Za-z0-9-]{1,31}:\S{1,4000})$",
+    "short_identifier": r"^[\w.]{1,250}$",
+    "lang_string250": r"^(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?([^{].{0,250}$)?",
+    "completion": r"^(completed|incomplete|not attempted|unknown)$",
+    "success": r"^(passed|failed|unknown)$",
+    "exit": r"^(time-out|suspend|logout|normal|)$",
+    "type": r"^(true-false|choice|(long-)?fill-in|matching|performance|sequencing|likert|numeric|other)$",
+    "result": r"^(correct|incorrect|unanticipated|neutral|-?([0-9]{1,4})(\.[0-9]{1,18})?)$",
+}
+
+
+def _matches(pattern: str, value: str, nonempty: bool = False) -> bool:
+    match = re.match(pattern, value)
+    if match is None:
+        return False
+    return not nonempty or bool(match.group(0)) or value == ""
+
+
+def moodle_problems(version: str, set_values: list[tuple[str, str]]) -> list[str]:
+    """Every SetValue Moodle's player would refuse, as 'element = value: why'."""
+    check = _check12 if version == "1.2" else _check2004
+    problems = []
+    types: dict[str, str] = {}
+    for element, value in set_values:
+        m = re.match(r"cmi\.interactions\.(\d+)\.type$", element)
+        if m:
+            types[m.group(1)] = value
+        why = check(element, value, types)
+        if why:
+            problems.append(f"{element} = {value!r}: {why}")
+    return problems
+
+
+def _in_range(value: str, low: float, high: float) -> bool:
+    try:
+        return low <= float(value) <= high
+    except ValueError:
+        return False
+
+
+def _check12(element: str, value: str, types: dict[str, str]) -> str:
+    generic = re.sub(r"\.\d+\.", ".n.", re.sub(r"\.\d+\.", ".n.", element))
+    rules = {
+        "cmi.core.session_time": ("timespan",), "cmi.interactions.n.latency": ("timespan",),
+        "cmi.interactions.n.time": ("time",), "cmi.interactions.n.id": ("identifier",),
+        "cmi.core.lesson_status": ("status",), "cmi.core.exit": ("exit",),
+        "cmi.interactions.n.type": ("type",), "cmi.interactions.n.result": ("result",),
+        "cmi.interactions.n.student_response": ("string255",),
+        "cmi.interactions.n.correct_responses.n.pattern": ("string255",),
+        "cmi.core.lesson_location": ("string255",), "cmi.suspend_data": ("string4096",),
+    }
+    if generic.startswith("cmi.core.score."):
+        return "" if _matches(M12["decimal"], value) and _in_range(value, 0, 100) else "score must be a decimal 0..100"
+    if generic == "cmi.interactions.n.weighting":
+        return "" if _matches(M12["decimal"], value) and _in_range(value, -100, 100) else "weighting -100..100"
+    if generic == "cmi.interactions.n.id" and (" " in value or not value):
+        return "1.2 interaction ids have no spaces"
+    if generic not in rules:
+        return f"unexpected element {generic}"
+    name = rules[generic][0]
+    return "" if _matches(M12[name], value) else f"not {name}"
+
+
+def _check2004(element: str, value: str, types: dict[str, str]) -> str:
+    generic = re.sub(r"\.\d+\.", ".n.", re.sub(r"\.\d+\.", ".n.", element))
+    simple = {
+        "cmi.session_time": "timespan", "cmi.interactions.n.latency": "timespan",
+        "cmi.interactions.n.timestamp": "time", "cmi.interactions.n.id": "long_identifier",
+        "cmi.completion_status": "completion", "cmi.success_status": "success", "cmi.exit": "exit",
+        "cmi.interactions.n.type": "type", "cmi.interactions.n.result": "result",
+        "cmi.interactions.n.weighting": "decimal", "cmi.score.raw": "decimal", "cmi.score.min": "decimal",
+        "cmi.score.max": "decimal",
+    }
+    if generic in simple:
+        return "" if _matches(M2004[simple[generic]], value, nonempty=True) else f"not {simple[generic]}"
+    if generic == "cmi.score.scaled":
+        return "" if _matches(M2004["decimal"], value) and _in_range(value, -1, 1) else "scaled -1..1"
+    if generic == "cmi.interactions.n.description":
+        return "" if _matches(M2004["lang_string250"], value, nonempty=True) else "not a langstring of 250"
+    if generic == "cmi.location":
+        return "" if len(value) <= 1000 else "location over 1000"
+    if generic == "cmi.suspend_data":
+        return "" if len(value) <= 64000 else "suspend_data over 64000"
+    if generic in ("cmi.interactions.n.learner_response", "cmi.interactions.n.correct_responses.n.pattern"):
+        index = re.match(r"cmi\.interactions\.(\d+)\.", element).group(1)
+        return _response_2004(types.get(index, ""), value, generic.endswith("pattern"))
+    return f"unexpected element {generic}"
+
+
+def _response_2004(kind: str, value: str, pattern: bool) -> str:
+    short = M2004["short_identifier"]
+    if kind == "true-false":
+        return "" if value in ("true", "false") else "true-false must be true or false"
+    if kind in ("choice", "sequencing"):
+        nodes = value.split("[,]")
+        ok = all(_matches(short, n) for n in nodes) and len(nodes) <= 36
+        return "" if ok else f"{kind} identifiers must be [A-Za-z0-9_.]"
+    if kind == "matching":
+        pairs = [n.split("[.]") for n in value.split("[,]")]
+        ok = all(len(p) == 2 and all(_matches(short, x) for x in p) for p in pairs)
+        return "" if ok else "matching must be id[.]id pairs of [A-Za-z0-9_.]"
+    if kind == "numeric":
+        nodes = value.split("[:]") if pattern else [value]
+        return "" if all(_matches(M2004["decimal"], n) for n in nodes) and len(nodes) <= 2 else "numeric must be decimals"
+    if kind == "fill-in":
+        return "" if all(len(n) <= 251 for n in value.split("[,]")) else "fill-in node over 250"
+    if kind == "long-fill-in":
+        return "" if len(value) <= 4001 and not value.startswith("{") else "long-fill-in over 4000"
+    return f"no interaction type set before the response ({kind!r})"
+
+
+# --- the official XSDs ------------------------------------------------------------------------
+
+XSD = Path(__file__).resolve().parent / "xsd"
+AXE = Path(__file__).resolve().parent.parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+DRIVERS = {
+    "1.2": [("http://www.imsproject.org/xsd/imscp_rootv1p1p2", "scorm12/imscp_rootv1p1p2.xsd"),
+            ("http://www.adlnet.org/xsd/adlcp_rootv1p2", "scorm12/adlcp_rootv1p2.xsd")],
+    "2004": [("http://www.imsglobal.org/xsd/imscp_v1p1", "scorm2004-4th/imscp_v1p1.xsd"),
+             ("http://www.adlnet.org/xsd/adlcp_v1p3", "scorm2004-4th/adlcp_v1p3.xsd"),
+             ("http://www.adlnet.org/xsd/adlseq_v1p3", "scorm2004-4th/adlseq_v1p3.xsd"),
+             ("http://www.adlnet.org/xsd/adlnav_v1p3", "scorm2004-4th/adlnav_v1p3.xsd"),
+             ("http://www.imsglobal.org/xsd/imsss", "scorm2004-4th/imsss_v1p0.xsd")],
+}
+
+
+class _LocalXml(etree.Resolver):
+    """The W3C xml: namespace schema (and SCORM 1.2's broken copy of it) -> the local xml.xsd."""
+
+    def resolve(self, url, pubid, context):
+        if url.endswith(("/xml.xsd", "ims_xml.xsd")):
+            return self.resolve_filename(str(XSD / "scorm2004-4th" / "xml.xsd"), context)
+        return None
+
+
+@functools.cache
+def manifest_schema(version: str) -> etree.XMLSchema:
+    """One schema importing every namespace a manifest of this version may use (see xsd/SOURCE.md)."""
+    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{path}"/>' for ns, path in DRIVERS[version])
+    driver = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>'
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(_LocalXml())
+    document = etree.fromstring(driver.encode(), parser, base_url=(XSD / "driver.xsd").as_uri())
+    return etree.XMLSchema(etree.ElementTree(document))
