@@ -52,6 +52,9 @@ def _is_plain(text: str) -> bool:
     return not _MARKUP_CHARS.search(text)
 _HREF_RE = re.compile(r'href="#([^"]+)"')
 
+LinkHook = Callable[[str], "str | None"]
+"""Checks a link target as written; returns it rewritten, or None (reported) to drop it."""
+
 
 def sanitize(html_text: str, *, images: bool = True) -> str:
     """Keep only the allow-listed tags and attributes; scripts, styles and iframes never pass."""
@@ -121,6 +124,9 @@ class RenderedLesson:
     """The text of each ```quiz fence and the file line of its first YAML line."""
     ids: list[str] = field(default_factory=list)
     """Every id the fragment defines."""
+    misplaced_quizzes: list[tuple[int, str]] = field(default_factory=list)
+    """(file line, info string) of fences that look meant as quizzes but are not read as one:
+    inside a list or a quote, or marked with a misspelt word such as ``Quiz``."""
 
 
 class Renderer:
@@ -138,22 +144,37 @@ class Renderer:
         md.add_render_rule("footnote_anchor", _footnote_anchor)
         self.md = md
 
-    def inline(self, text: str) -> str:
-        """One line of Markdown (a prompt, an option) -> sanitised inline XHTML."""
+    def inline(self, text: str, link: LinkHook | None = None) -> str:
+        """One line of Markdown (a prompt, an option) -> sanitised inline XHTML.
+
+        ``link`` checks and rewrites each link target before sanitising, as in lessons."""
         if _is_plain(text):
             return escape(" ".join(text.split()), quote=False)
-        return serialize(to_xhtml(sanitize(self.md.renderInline(text), images=False)))
+        env: dict = {}
+        tokens = self.md.parseInline(text, env)
+        _rewrite_links(tokens, link)
+        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
 
-    def block(self, text: str) -> str:
+    def has_image(self, text: str) -> bool:
+        """True when the Markdown holds an image (Markdown or raw HTML), which inline() drops."""
+        if "![" not in text and "<img" not in text.lower():
+            return False
+        html = self.md.render(text)
+        return "<img" in html.lower()
+
+    def block(self, text: str, link: LinkHook | None = None) -> str:
         """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
         if _is_plain(text) and "\n" not in text.strip() and not _BLOCK_START.match(text.strip()):
             return f"<p>{escape(text.strip(), quote=False)}</p>"
-        return serialize(to_xhtml(sanitize(self.md.render(text), images=False)))
+        env: dict = {}
+        tokens = self.md.parse(text, env)
+        _rewrite_links(tokens, link)
+        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
         env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
         tokens = self.md.parse(text, env)
-        quizzes = _take_quizzes(tokens, hooks.first_line)
+        quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
         sections = _number_headings(tokens, hooks.lesson_id)
         checked = _check_targets(tokens, hooks, lines)
@@ -174,16 +195,23 @@ class Renderer:
                 continue
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]
-        return RenderedLesson(serialize(div), sections, quizzes, ids)
+        return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced)
 
 
-def _take_quizzes(tokens: list[Token], first_line: int) -> list[tuple[str, int]]:
-    quizzes = []
+def _take_quizzes(tokens: list[Token], first_line: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
+    """Pull out the quiz fences: (text, line of its first YAML line) and the misplaced ones."""
+    quizzes, misplaced = [], []
     for token in tokens:
-        if token.type == "fence" and token.info.strip() == "quiz" and token.map:
-            quizzes.append((token.content, first_line + token.map[0] + 1))
+        if token.type != "fence" or not token.map:
+            continue
+        info = token.info.strip()
+        line = first_line + token.map[0]
+        if info == "quiz" and token.level == 0:
+            quizzes.append((token.content, line + 1))
+        elif info.split(" ")[0].lower().rstrip("zes") == "qui" or info == "quiz":
+            misplaced.append((line, info))
     tokens[:] = [t for t in tokens if not (t.type == "fence" and t.info.strip() == "quiz")]
-    return quizzes
+    return quizzes, misplaced
 
 
 def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
@@ -251,6 +279,16 @@ def _check_targets(tokens: list[Token], hooks: LessonHooks, lines: Sequence[str]
                 new = hooks.link(href, _line_of(href, block, lines, hooks.first_line))
                 token.attrSet("href", new if new is not None else "#")
     return checked
+
+
+def _rewrite_links(tokens: list[Token], link: LinkHook | None) -> None:
+    if link is None:
+        return
+    for block in tokens:
+        for token in block.children or []:
+            if token.type == "link_open":
+                new = link(str(token.attrGet("href") or ""))
+                token.attrSet("href", new if new is not None else "#")
 
 
 def _make_figures(tokens: list[Token]) -> list[Token]:

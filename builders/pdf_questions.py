@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .model import (
-    ChoiceQuestion, Essay, FillIn, Matching, MultipleChoice, Numeric, Ordering, Question, TrueFalse,
+    ChoiceQuestion,
+    Essay,
+    FillIn,
+    Matching,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    TrueFalse,
 )
 from .strings import Strings
 
@@ -38,6 +46,8 @@ class QuestionView:
     kind: str
     """The template macro that lays it out: choice, true-false, fill-in, numeric, matching, ordering, essay."""
     points: str
+    """The points as printed, e.g. "2"."""
+    points_label: str
     """"1 point", "2 points" in the course language."""
     instruction: str
     rows: tuple[Row, ...] = ()
@@ -46,6 +56,8 @@ class QuestionView:
     """The right column of a matching question (lettered, shuffled)."""
     answer: str = ""
     """The answer in a few words, for the blank, the box and the marking grid."""
+    also: tuple[str, ...] = ()
+    """Other accepted answers (fill-in)."""
 
 
 def shuffled(count: int, seed: str) -> list[int]:
@@ -67,7 +79,8 @@ def points_label(points: float, strings: Strings) -> str:
 
 
 def view(question: Question, strings: Strings) -> QuestionView:
-    common = {"question": question, "points": points_label(question.points, strings)}
+    common = {"question": question, "points": number(question.points),
+              "points_label": points_label(question.points, strings)}
     if isinstance(question, ChoiceQuestion):
         return _choice(question, strings, common)
     if isinstance(question, TrueFalse):
@@ -76,8 +89,9 @@ def view(question: Question, strings: Strings) -> QuestionView:
         answer = strings.true if question.answer else strings.false
         return QuestionView(kind="true-false", instruction=strings.tick_one, rows=rows, answer=answer, **common)
     if isinstance(question, FillIn):
-        return QuestionView(kind="fill-in", instruction=strings.fill_blank,
-                            answer=" / ".join(question.answers), **common)
+        first, *others = question.answers or ("",)
+        return QuestionView(kind="fill-in", instruction=strings.fill_blank, answer=first,
+                            also=tuple(others), **common)
     if isinstance(question, Numeric):
         answer = number(question.answer)
         if question.tolerance:

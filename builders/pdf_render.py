@@ -1,0 +1,102 @@
+"""HTML -> laid-out pages -> PDF bytes, with WeasyPrint; the only module that imports it.
+
+In: the HTML of :mod:`builders.pdf_html` and the course media. Out: a laid-out
+``weasyprint.Document`` (its pages give the page count and the page map, and it is written
+as is), then a tagged PDF/UA-1 file whose identifier and dates come from the source, never
+the clock.
+Images and fonts are served from memory (course media, templates/pdf/fonts): nothing else is
+fetched, so a build never touches the network or the course folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+from weasyprint import HTML, Document
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .model import Media
+from .templating import asset, templates_dir
+
+BASE_URL = "https://coursepack.invalid/"
+"""Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
+PDF_VARIANT = "pdf/ua-1"
+_ID_RE = re.compile(r'\sid="([^"]+)"')
+_FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
+SANS, SERIF = "'Workbook Sans'", "'Workbook Serif'"
+
+
+class MemoryFetcher(URLFetcher):
+    """Serves ``media/…`` from the course and ``fonts/…`` from templates/pdf; refuses the rest."""
+
+    def __init__(self, media: Mapping[str, Media]) -> None:
+        super().__init__(fail_on_errors=True)
+        self.media = media
+        self.fonts = {p.name for p in (templates_dir() / "pdf" / "fonts").glob("*.ttf")}
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        path = unquote(url.removeprefix(BASE_URL))
+        if path in self.media:
+            item = self.media[path]
+            data = svg_with_workbook_fonts(item.data) if item.media_type == "image/svg+xml" else item.data
+            return URLFetcherResponse(url, data, {"Content-Type": item.media_type})
+        if path.startswith("fonts/") and path[6:] in self.fonts:
+            return URLFetcherResponse(url, asset(f"pdf/{path}"), {"Content-Type": "font/ttf"})
+        raise ValueError(f"{url} is not part of the course")
+
+
+def svg_with_workbook_fonts(data: bytes) -> bytes:
+    """An SVG whose text is set in the shipped faces (serif stays serif), never a system font."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    if not root.get("font-family"):
+        root.set("font-family", SANS)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("font-family"):
+            element.set("font-family", _workbook_family(element.get("font-family")))
+        if "font-family" in (element.get("style") or ""):
+            element.set("style", _FONT_RE.sub(_font_declaration, element.get("style")))
+        if element.tag.endswith("}style") and element.text:
+            element.text = _FONT_RE.sub(_font_declaration, element.text)
+    return etree.tostring(root)
+
+
+def _workbook_family(families: str) -> str:
+    first = families.split(",")[0].strip().strip("'\"").lower()
+    return SERIF if "serif" in first and "sans" not in first else SANS
+
+
+def _font_declaration(match: re.Match) -> str:
+    return f"font-family: {_workbook_family(match.group(1))}"
+
+
+def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
+    page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=MemoryFetcher(media))
+    return page_html.render(pdf_variant=PDF_VARIANT, pdf_forms=forms or None)
+
+
+def write(document: Document, target: Path, identifier: bytes, *, forms: bool = False) -> None:
+    document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
+                       pdf_forms=forms or None)
+
+
+def page_map(document: Document, html: str, anchors: Mapping[str, object]) -> dict[str, str]:
+    """For each page, the first model anchor (in document order) that begins there -> its label.
+
+    A split element is listed in ``page.anchors`` of every page it spans; only its first page
+    counts. Labels are the printed page numbers (the footer's ``counter(page)``).
+    """
+    order = {anchor: i for i, anchor in enumerate(_ID_RE.findall(html)) if anchor in anchors}
+    seen: set[str] = set()
+    pages: dict[str, str] = {}
+    for number, page in enumerate(document.pages, start=1):
+        starting = [a for a in page.anchors if a in order and a not in seen]
+        seen.update(page.anchors)
+        if starting:
+            pages[min(starting, key=order.__getitem__)] = str(number)
+    return pages
