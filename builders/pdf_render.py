@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .model import Media
 from .templating import asset, templates_dir
@@ -77,12 +77,23 @@ def _font_declaration(match: re.Match) -> str:
 
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
     page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=MemoryFetcher(media))
-    return page_html.render(pdf_variant=PDF_VARIANT, pdf_forms=forms or None)
+    try:
+        return page_html.render(pdf_variant=PDF_VARIANT, pdf_forms=forms or None)
+    except FatalURLFetchingError as exc:  # a BaseException: make it an ordinary, reported failure
+        raise ValueError(f"{exc} (a build fetches nothing outside the course)") from exc
 
 
 def write(document: Document, target: Path, identifier: bytes, *, forms: bool = False) -> None:
     document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
                        pdf_forms=forms or None)
+
+
+def _marks_a_page(anchor: str, anchors: Mapping[str, object]) -> bool:
+    """Model anchors and questions (ids every output shares); not footnotes, which float
+    to the foot of the page in print but sit at the end of the chapter in an e-book."""
+    if "--fn" in anchor:
+        return False
+    return anchor in anchors or anchor.startswith("question--")
 
 
 def page_map(document: Document, html: str, anchors: Mapping[str, object]) -> dict[str, str]:
@@ -91,7 +102,7 @@ def page_map(document: Document, html: str, anchors: Mapping[str, object]) -> di
     A split element is listed in ``page.anchors`` of every page it spans; only its first page
     counts. Labels are the printed page numbers (the footer's ``counter(page)``).
     """
-    order = {anchor: i for i, anchor in enumerate(_ID_RE.findall(html)) if anchor in anchors}
+    order = {anchor: i for i, anchor in enumerate(_ID_RE.findall(html)) if _marks_a_page(anchor, anchors)}
     seen: set[str] = set()
     pages: dict[str, str] = {}
     for number, page in enumerate(document.pages, start=1):
