@@ -10,12 +10,18 @@ folder: the output folder is left as it was.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import multiprocessing
 import os
+import signal
 import shutil
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +30,6 @@ from .cache import BuildCache, fingerprint
 from .diagnostics import BuildError, CoursepackError, Diagnostic, SourceError, StrictError, UsageError
 from .model import Course
 from .registry import available, get_builder
-from .source import load_course
 
 NEEDS_PAGE_MAP = {"epub": "pdf"}
 """format -> the format whose page map it uses when both are built."""
@@ -60,7 +65,10 @@ def build(
     if not stale:
         return BuildReport(written=[], up_to_date=fresh)
 
+    _STOP.clear()
     progress("checking the course")
+    from .source import load_course  # Markdown, YAML and lxml only when something is built
+
     course, warnings = load_course(course_dir)
     builders = [get_builder(name) for name in stale]
     problems = [d for builder in builders for d in builder.check(course, options)]
@@ -70,18 +78,18 @@ def build(
     if strict and warnings:
         raise StrictError(warnings)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_staging(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.coursepack-{os.getpid()}-", dir=out.parent))
+    staging = _make_staging(out)
     try:
         page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
         results = _run(builders, course, staging, BuildContext(options=options), page_maps, jobs, progress)
-        written = _publish(staging, [p for r in results.values() for p in r.paths], out)
+        _stop_if_requested()
+        with _interrupts_as_flag():
+            written = _publish(staging, [p for r in results.values() for p in r.paths], out)
+            for name, result in results.items():
+                cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths], result.page_map)
+            cache.save()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for name, result in results.items():
-        cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths], result.page_map)
-    cache.save()
     return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
 
 
@@ -123,6 +131,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
 
     if jobs <= 1 or len(builders) == 1:
         for builder in builders:
+            _stop_if_requested()
             progress(f"building {builder.name}")
             results[builder.name] = _build_one(builder, course, staging, context_for(builder))
         return results
@@ -130,17 +139,48 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
     global _WORKER_COURSE
     _WORKER_COURSE = course
     running: dict[Future[BuildResult], str] = {}
-    with ProcessPoolExecutor(max_workers=min(jobs, len(builders)),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        while waiting or running:
-            for builder in [b for b in waiting if ready(b)]:
-                waiting.remove(builder)
-                progress(f"building {builder.name}")
-                running[pool.submit(_build_in_worker, builder, staging, context_for(builder))] = builder.name
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                results[running.pop(future)] = future.result()
+    with _interrupts_as_flag(), ProcessPoolExecutor(
+            max_workers=min(jobs, len(builders)), mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+        try:
+            while waiting or running:
+                for builder in [b for b in waiting if ready(b)]:
+                    waiting.remove(builder)
+                    progress(f"building {builder.name}")
+                    running[pool.submit(_build_in_worker, builder, staging, context_for(builder))] = builder.name
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                _stop_if_requested()
+                for future in done:
+                    results[running.pop(future)] = future.result()
+        except BrokenProcessPool as exc:
+            _stop_workers(pool)
+            raise BuildError("a build process was stopped from outside (killed?); nothing was changed") from exc
+        except BaseException:
+            _stop_workers(pool)  # an interrupt or a failed format: the others' work is wasted anyway
+            raise
     return results
+
+
+def _worker_init(parent: int) -> None:
+    """Workers leave interrupts to the parent, which stops them, and die when it is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
+    signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: an orphan ends when its build step ends
+        pass
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before prctl took effect
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _build_in_worker(builder: Builder, staging: Path, context: BuildContext) -> BuildResult:
@@ -154,7 +194,50 @@ def _build_one(builder: Builder, course: Course, staging: Path, context: BuildCo
     except CoursepackError:
         raise
     except OSError as exc:
-        raise BuildError(f"{builder.name}: cannot write output: {exc.strerror or exc}") from exc
+        raise BuildError(f"{builder.name}: cannot write the output: {_why(exc)}") from exc
+
+
+_FULL = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+         errno.EFBIG: "the file is larger than this system allows"}
+
+
+def _why(exc: OSError) -> str:
+    """An OSError as a person should read it (no errno numbers, no traceback)."""
+    reason = exc.strerror or str(exc)
+    return f"{_FULL[exc.errno]} ({reason}); nothing was changed" if exc.errno in _FULL else reason
+
+
+# --- interrupts ---------------------------------------------------------------------------------
+
+_STOP = threading.Event()
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def request_stop() -> None:
+    """Called by the command line's signal handler (before it raises KeyboardInterrupt)."""
+    _STOP.set()
+
+
+def _stop_if_requested() -> None:
+    if _STOP.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _interrupts_as_flag() -> Iterator[None]:
+    """Signals only set the stop flag, which the code inside polls. Used while worker processes
+    are forked (an exception raised in a fork hook is swallowed, with a traceback on stderr) and
+    while publishing (a few renames: stopping half way would mix old and new files; a stop asked
+    for then comes too late and is moot)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, lambda signum, frame: _STOP.set()) for signum in _SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 # --- staging and publishing -------------------------------------------------------------------
@@ -177,12 +260,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _make_staging(out: Path) -> Path:
+    """A hidden folder beside ``out`` (same file system, so publishing is a rename)."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(out)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.coursepack-{os.getpid()}-", dir=out.parent))
+    except OSError as exc:
+        raise BuildError(f"cannot write to {out.parent}: {_why(exc)}") from exc
+
+
 def _publish(staging: Path, produced: list[Path], out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in sorted(produced):
-        target = out / path.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
+    """Move every file into ``out``; everything that can fail is checked before the first move."""
+    targets = [(path, out / path.relative_to(staging)) for path in sorted(produced)]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for _path, target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise BuildError(f"cannot write {target}: a folder has that name; move it away")
+    except OSError as exc:
+        raise BuildError(f"cannot write to {out}: {_why(exc)}") from exc
+    for path, target in targets:
         os.replace(path, target)
-        written.append(target)
-    return written
+    return [target for _path, target in targets]

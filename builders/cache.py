@@ -28,10 +28,23 @@ def fingerprint(course_dir: Path, options: BuildOptions) -> str:
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for label, folder, pattern in (("course", course_dir, "*"), ("templates", templates_dir(), "*"),
                                    ("code", _CODE_DIR, "*.py")):
+        inside = folder.resolve()
         for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_content_digest(path, inside))
     return digest.hexdigest()
+
+
+def _content_digest(path: Path, inside: Path) -> bytes:
+    """What a file holds; a symbolic link out of the folder is known by its target's name only
+    (a build never reads outside the course), an unreadable file by its error (the loader
+    reports it)."""
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            return f"link to {os.readlink(path)}".encode()
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}".encode()
 
 
 def file_digest(path: Path) -> str:
@@ -42,9 +55,13 @@ class BuildCache:
     def __init__(self, out: Path) -> None:
         self.out = out
         try:
-            self.records: dict[str, dict] = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
+            records = json.loads((out / CACHE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.records = {}
+            records = {}
+        self.records: dict[str, dict] = {
+            name: record for name, record in (records.items() if isinstance(records, dict) else ())
+            if _well_formed(record)
+        }
 
     def fresh(self, name: str, key: str) -> bool:
         record = self.records.get(name)
@@ -71,6 +88,23 @@ class BuildCache:
         }
 
     def save(self) -> None:
+        """Best effort: without the record (a full disk), the next build simply rebuilds."""
         tmp = self.out / f"{CACHE_FILE}.{os.getpid()}.tmp"
-        tmp.write_text(json.dumps(self.records, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.out / CACHE_FILE)
+        try:
+            tmp.write_text(json.dumps(self.records, indent=1, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.out / CACHE_FILE)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _well_formed(record: object) -> bool:
+    """A record as :meth:`BuildCache.record` writes it (a hand-edited file is ignored)."""
+    if not isinstance(record, dict) or not isinstance(record.get("key"), str):
+        return False
+    files, page_map = record.get("files"), record.get("page_map")
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return False
+    if any(Path(rel).is_absolute() or ".." in Path(rel).parts for rel in files):
+        return False
+    return page_map is None or (isinstance(page_map, dict) and isinstance(page_map.get("source"), str)
+                                and isinstance(page_map.get("pages"), dict))

@@ -12,11 +12,14 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .diagnostics import CoursepackError, Diagnostic, SourceError
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 EXIT_WARNINGS = 3
 EXIT_INTERNAL = 70
@@ -66,12 +69,18 @@ def _summary(errors: int, warnings: int, outcome: str) -> str:
 
 
 def _terminate(signum: int, frame: object) -> None:
+    from .build import request_stop
+
+    request_stop()  # in case the exception below lands where Python swallows it
     raise KeyboardInterrupt  # so that a build's clean-up runs on `kill` as on Ctrl-C
 
 
 def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     """Run an action, turning expected failures into messages and exit codes."""
-    signal.signal(signal.SIGTERM, _terminate)
+    from .diagnostics import CoursepackError, SourceError  # not at the top: `--help` stays quick
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     try:
         return action(*args, **kwargs)
     except SourceError as exc:
@@ -85,7 +94,9 @@ def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     except KeyboardInterrupt:
         out.error("interrupted; nothing was written")
         sys.exit(130)
-    except Exception:  # noqa: BLE001 - a bug: keep the traceback, show a short message
+    except BaseException as exc:  # noqa: BLE001 - a bug (some libraries raise BaseException): keep the traceback
+        if isinstance(exc, (SystemExit, GeneratorExit)):
+            raise
         with tempfile.NamedTemporaryFile("w", prefix="coursepack-crash-", suffix=".txt", delete=False) as fh:
             traceback.print_exc(file=fh)
         out.error(f"internal error: {sys.exc_info()[1]!r}. This is a bug in coursepack; "

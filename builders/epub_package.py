@@ -42,6 +42,20 @@ A11Y_FEATURES = (
 PAGE_FEATURES = ("pageNavigation", "printPageNumbers")
 
 
+class _Book(epub.EpubBook):
+    """ebooklib's book, finding items by id in a dict: its own lookup scans every item, once
+    per spine entry, which grows with the square of the lesson count."""
+
+    def get_item_with_id(self, uid: str) -> epub.EpubItem | None:
+        by_id, count = self.__dict__.get("_by_id", ({}, 0))
+        if count != len(self.items):  # items were added since the index was made
+            by_id = {}
+            for item in self.items:
+                by_id.setdefault(item.id, item)  # the first one wins, as in ebooklib
+            self._by_id = (by_id, len(self.items))
+        return by_id.get(uid)
+
+
 class _Writer(epub.EpubWriter):
     """ebooklib's writer, plus the package attributes it cannot set itself."""
 
@@ -58,7 +72,7 @@ class _Writer(epub.EpubWriter):
 def package(course: Course, layout: Layout, documents: list[Document], media: dict[str, bytes],
             page_map: PageMap | None) -> bytes:
     """The EPUB file. ``media``: package path -> bytes of every image (the cover included)."""
-    book = epub.EpubBook()
+    book = _Book()
     _metadata(book, course, page_map)
     _items(book, layout, documents, media)
     book.toc = [_toc_item(entry, f"np-{n}") for n, entry in enumerate(layout.toc(), start=1)]
@@ -66,7 +80,8 @@ def package(course: Course, layout: Layout, documents: list[Document], media: di
     book.guide = _guide(course, documents)
     book.set_direction(course.direction)
     out = io.BytesIO()
-    options = {"mtime": dt.datetime.strptime(course.modified, "%Y-%m-%dT%H:%M:%SZ")}
+    # compresslevel 0: normalize_zip compresses every entry anyway, once is enough
+    options = {"mtime": dt.datetime.strptime(course.modified, "%Y-%m-%dT%H:%M:%SZ"), "compresslevel": 0}
     writer = _Writer(out, book, options, course)
     writer.process()
     writer.write()

@@ -79,6 +79,11 @@ class Fields:
             return default
         if isinstance(value, bool):
             return value
+        meant = {"yes": "true", "y": "true", "on": "true", "no": "false", "n": "false", "off": "false"}
+        if isinstance(value, str) and value.strip().lower() in meant:
+            self.report.error(self.at(key), f"field '{key}' must be true or false, not '{value}': "
+                                            f"write {meant[value.strip().lower()]}")
+            return default
         self._wrong(key, "true or false")
         return default
 

@@ -6,6 +6,7 @@ point outside, URLs): a build reads only the course and never the network.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +20,10 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 _SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_ENTITIES = "declares XML entities (<!ENTITY>), which are not allowed: save it again as plain SVG"
+_PORTABLE_NAME = re.compile(r"^[\w.-]+$")
+"""Letters (any script), digits, '_', '.', '-': a name every zip tool, e-reader and LMS keeps."""
+_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]([^'"]*)""", re.IGNORECASE)
 
 
 class MediaLoader:
@@ -46,6 +51,9 @@ class MediaLoader:
         if not real.is_relative_to(self.real_root):
             self.report.error(pos, f"{what} '{name}' is outside the course folder")
             return None
+        if real.is_dir():
+            self.report.error(pos, f"{what} '{name}' is a folder, not a file")
+            return None
         if not real.is_file():
             self.report.error(pos, f"{what} '{name}' not found{self._case_hint(path)}")
             return None
@@ -67,9 +75,15 @@ class MediaLoader:
         key = PurePosixPath(path.resolve().relative_to(self.real_root)).as_posix()
         if key in self.loaded:
             return key
+        odd = next((part for part in key.split("/") if not _PORTABLE_NAME.match(part)), None)
+        if odd is not None:
+            self.report.error(pos, f"{what} '{src}': the name '{odd}' has spaces or signs that e-readers and "
+                                   f"zip tools mangle; rename it with letters, digits, '-', '_' and '.' only "
+                                   f"(e.g. '{_portable(odd)}')")
+            return None
         media_type = MEDIA_TYPES.get(path.suffix.lower())
         if media_type is None:
-            self.report.error(pos, f"{what} '{src}' is not SVG, PNG or JPEG")
+            self.report.error(pos, f"{what} '{src}' is not SVG, PNG or JPEG: convert it to one of these")
             return None
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
@@ -81,8 +95,14 @@ class MediaLoader:
         if problem:
             self.report.error(pos, f"{what} '{src}' {problem}")
             return None
+        if media_type == "image/svg+xml":
+            data = _without_doctype(data)
         self.loaded[key] = Media(key, media_type, data, pos)
         return key
+
+
+def _portable(name: str) -> str:
+    return re.sub(r"[^\w.]+", "-", name).strip("-") or "image"
 
 
 def _content_problem(data: bytes, media_type: str) -> str | None:
@@ -91,18 +111,45 @@ def _content_problem(data: bytes, media_type: str) -> str | None:
     try:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as exc:
-        return f"is not well-formed SVG ({exc.msg})"
+        return _ENTITIES if "entity" in exc.msg.lower() else f"is not well-formed SVG ({exc.msg})"
     if root.tag != f"{{{_SVG_NS}}}svg":
         return "is not an SVG image (its root element must be <svg> in the SVG namespace)"
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and list(dtd.iterentities()):
+        return _ENTITIES  # external ones could read local files, nested ones blow up (billion laughs)
+    for node in root.itersiblings(preceding=True):
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet":
+            return f"refers to a style sheet ({node.get('href')}): SVG images must be self-contained"
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if etree.QName(element).localname in ("script", "foreignObject"):
-            return f"contains <{etree.QName(element).localname}>, which is not allowed"
-        for name, value in element.attrib.items():
-            local = etree.QName(name).localname
-            if local.startswith("on"):
-                return f"has an event handler ({local}), which is not allowed"
-            if local == "href" and not value.startswith("#"):
-                return f"refers to '{value}': SVG images must be self-contained"
+        problem = _element_problem(element)
+        if problem:
+            return problem
     return None
+
+
+def _element_problem(element: etree._Element) -> str | None:
+    if not isinstance(element.tag, str):
+        return _ENTITIES if isinstance(element, etree._Entity) else None
+    name = etree.QName(element).localname
+    if name in ("script", "foreignObject"):
+        return f"contains <{name}>, which is not allowed"
+    values = list(element.attrib.items()) + ([("style", element.text)] if name == "style" and element.text else [])
+    for attr, value in values:
+        local = etree.QName(attr).localname
+        if local.startswith("on"):
+            return f"has an event handler ({local}), which is not allowed"
+        if local == "href" and not value.startswith("#"):
+            return f"refers to '{value}': SVG images must be self-contained"
+        for match in _CSS_URL.finditer(value):
+            target = match.group(1) or match.group(2) or ""
+            if not target.startswith("#"):
+                return f"refers to '{target}': SVG images must be self-contained"
+    return None
+
+
+def _without_doctype(data: bytes) -> bytes:
+    """An SVG without its document type declaration (EPUB forbids external DTD identifiers)."""
+    root = etree.fromstring(data, _SVG_PARSER)
+    if root.getroottree().docinfo.doctype == "":
+        return data
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

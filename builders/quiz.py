@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Report, display_path
@@ -16,6 +17,9 @@ from .yamlpos import YamlMap, YamlSyntaxError, load
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_RULE = "lowercase letters, digits and single hyphens, e.g. 'delian-league'"
+
+LinkCheck = Callable[[str, SourcePos], "str | None"]
+"""Checks a link target written at a position: the rewritten target, or None once reported."""
 
 COMMON_FIELDS = ("id", "type", "prompt", "explanation", "points")
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -40,8 +44,13 @@ class QuizReader:
 
     def __init__(self, renderer: Renderer, report: Report, seen_ids: dict[str, SourcePos]) -> None:
         self.renderer, self.report, self.seen_ids = renderer, report, seen_ids
+        self.link: LinkCheck = lambda href, pos: href
 
-    def read(self, text: str, first_line: int, path: Path, lesson_id: str, start_number: int) -> list[Question]:
+    def read(self, text: str, first_line: int, path: Path, lesson_id: str, start_number: int,
+             link: LinkCheck | None = None) -> list[Question]:
+        """The questions of one fence; ``link`` checks and rewrites the links in their texts."""
+        if link is not None:
+            self.link = link
         try:
             data = load(text, path, line_offset=first_line - 1)
         except YamlSyntaxError as exc:
@@ -85,11 +94,11 @@ class QuizReader:
             self._check_id(qid, f.at("id"))
         if not qtype:
             return None
-        prompt_html = self.renderer.inline(f.text("prompt"))
+        prompt_html = self._inline(f.text("prompt"), f.at("prompt"), f.what)
         common = dict(
             id=qid, lesson_id=lesson_id, number=number, prompt=plain_text(prompt_html),
             prompt_html=prompt_html,
-            explanation_html=self.renderer.block(f.text("explanation")) if f.text("explanation") else "",
+            explanation_html=self._block(f.text("explanation"), f.at("explanation"), f.what),
             points=f.number("points", 1) or 0, pos=data.pos,
         )
         if common["points"] < 0 or (common["points"] == 0 and qtype != "essay"):
@@ -143,24 +152,36 @@ class QuizReader:
             items, _ = f.text_list("items")
             self._at_least_two(f, "items", items, qid)
             return Ordering(**common, items=tuple(items))
-        model = f.text("model_answer")
+        model_html = self._block(f.text("model_answer"), f.at("model_answer"), f.what)
         lines = f.number("lines", 8, minimum=1, maximum=60, integer=True)
         return Essay(
-            **common, model_answer_html=self.renderer.block(model) if model else "",
-            model_answer=plain_text(self.renderer.block(model)) if model else "", lines=int(lines or 8),
+            **common, model_answer_html=model_html,
+            model_answer=plain_text(model_html) if model_html else "", lines=int(lines or 8),
         )
+
+    def _inline(self, text: str, pos: SourcePos, what: str) -> str:
+        """One line of a question as inline XHTML, its links checked (images refused)."""
+        self._no_images(text, pos, what)
+        return self.renderer.inline(text, lambda href: self.link(href, pos)) if text else ""
+
+    def _block(self, text: str, pos: SourcePos, what: str) -> str:
+        self._no_images(text, pos, what)
+        return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+
+    def _no_images(self, text: str, pos: SourcePos, what: str) -> None:
+        if self.renderer.has_image(text):
+            self.report.error(pos, f"{what}: images cannot go inside a question (they would be left out); "
+                                   "put the image in the lesson text above the quiz")
 
     def _options(self, f: Fields, qid: str) -> list[Option]:
         options = []
         for item, pos in f.mapping_list("options"):
             of = Fields(item, self.report, f"an option of question '{qid}'")
             of.check_keys(("text", "correct", "feedback"), ("text",))
-            text = of.text("text")
-            feedback = of.text("feedback")
+            html = self._inline(of.text("text"), of.at("text"), f.what)
             options.append(Option(
-                text=plain_text(self.renderer.inline(text)), html=self.renderer.inline(text),
-                correct=of.boolean("correct"),
-                feedback_html=self.renderer.inline(feedback) if feedback else "", pos=pos,
+                text=plain_text(html), html=html, correct=of.boolean("correct"),
+                feedback_html=self._inline(of.text("feedback"), of.at("feedback"), f.what), pos=pos,
             ))
         return options
 

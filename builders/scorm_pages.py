@@ -11,6 +11,7 @@ close in HTML) and links to lessons outside the SCO are unwrapped (a SCO cannot 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,8 +19,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from .model import (
-    GLOSSARY, ChoiceQuestion, Course, Essay, FillIn, Lesson, Matching, Numeric, Ordering, Question,
-    TrueFalse,
+    GLOSSARY, ChoiceQuestion, Course, Essay, FillIn, GlossaryEntry, Lesson, Matching, Numeric, Ordering,
+    Question, TrueFalse,
 )
 from .scorm_manifest import Sco
 from .scorm_quiz import (
@@ -33,6 +34,7 @@ STYLESHEET = "coursepack.css"
 EMPTY = Markup("")
 DEPRECATED_ROLES = {"doc-endnote"}
 """ARIA roles that axe reports as deprecated in HTML (DPUB-ARIA 1.1); the element keeps its id."""
+_HREF_RE = re.compile(r'href="#([^"]+)"')
 HINTS = {
     "single": "tick_one", "true-false": "tick_one", "multiple": "tick_all", "fill-in": "fill_blank",
     "matching": "match_items", "ordering": "order_items", "essay": "write_answer",
@@ -56,6 +58,7 @@ class Page:
     id: str
     title: str
     lesson: Lesson | None = None
+    glossary: tuple[GlossaryEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,20 @@ def pages(course: Course, sco: Sco) -> list[Page]:
         result.append(Page("lesson", f"L:{lesson.id}", f"cp_lesson_{lesson.id}", lesson.title, lesson))
         if lesson.questions:
             result.append(Page("quiz", f"Q:{lesson.id}", f"cp_quiz_{lesson.id}", s.check_your_understanding, lesson))
-    if course.glossary:
-        result.append(Page("glossary", "glossary", "cp_glossary", s.glossary))
+    glossary = glossary_entries(course, sco)
+    if glossary:
+        result.append(Page("glossary", "glossary", "cp_glossary", s.glossary, glossary=glossary))
     result.append(Page("results", "results", "cp_results", s.results))
     return result
+
+
+def glossary_entries(course: Course, sco: Sco) -> tuple[GlossaryEntry, ...]:
+    """The whole glossary in the one-SCO package; in a lesson's SCO, the terms its lessons link
+    to (a thousand lessons times the whole glossary would grow with the square of the course)."""
+    if sco.title_page:
+        return course.glossary
+    used = {m.group(1) for lesson in sco.lessons for m in _HREF_RE.finditer(lesson.html)}
+    return tuple(entry for entry in course.glossary if entry.id in used)
 
 
 def sco_questions(sco: Sco) -> list[Question]:
@@ -122,16 +135,20 @@ def render_sco(course: Course, sco: Sco, limits: Limits) -> str:
         questions=questions, graded=[q for q in questions if q.graded],
         passing_score=None if course.assessment.passing_score is None else number_text(course.assessment.passing_score),
         stylesheet=f"assets/{STYLESHEET}", scripts=[f"assets/{name}" for name in RUNTIME_SCRIPTS],
-        data=runtime_json(course, questions, limits, essay_max),
+        data=runtime_json(course, questions, limits, essay_max, sco.item),
     )
 
 
-def runtime_json(course: Course, questions: list[Question], limits: Limits, essay_max: int) -> Markup:
-    """The runtime's configuration, safe inside ``<script type="application/json">``."""
+def runtime_json(course: Course, questions: list[Question], limits: Limits, essay_max: int,
+                 sco: str = "") -> Markup:
+    """The runtime's configuration, safe inside ``<script type="application/json">``.
+    ``course``, ``version`` and ``sco`` name the browser's copy of the saved progress."""
     data = {
         "format": SUSPEND_FORMAT,
         "scormVersion": limits.version,
         "course": course.id,
+        "version": course.version,
+        "sco": sco,
         "passingScore": course.assessment.passing_score,
         "attempts": course.assessment.attempts,
         "suspendLimit": limits.suspend_data,

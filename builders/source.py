@@ -8,10 +8,10 @@ Nothing outside the course folder is ever read, and nothing is fetched from the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from dataclasses import dataclass
-from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -35,7 +35,6 @@ MAX_TEXT_BYTES = 5 * 1024 * 1024
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HREF_ATTR = re.compile(r'href="([^"]*)"')
 
 
 @dataclass
@@ -65,10 +64,10 @@ class _Loader:
         """Links to headings, checked once every lesson's ids are known."""
         self.ids_of: dict[str, list[str]] = {}
         self.linked: dict[str, list[str]] = {}
+        """Lesson id -> glossary anchors it links to."""
         self.lesson_ids_by_path: dict[Path, str] = {}
         self.unreadable: set[Path] = set()
         """Lesson files that failed to load: links to them are not reported again."""
-        """Lesson id -> glossary anchors it links to."""
 
     def fail_if_errors(self) -> None:
         if self.report.errors:
@@ -82,8 +81,11 @@ class _Loader:
         text = read_text(course_file, self.report, missing="no course.yml in this folder: is it a course? ('coursepack new DIR' makes one)")
         data = self.parse_yaml(text, course_file) if text is not None else None
         self.fail_if_errors()
-        if not isinstance(data, YamlMap):
+        if data is None:
+            self.report.error(SourcePos(course_file, 1), "course.yml is empty: write at least 'id:' and 'title:'")
+        elif not isinstance(data, YamlMap):
             self.report.error(SourcePos(course_file, 1), f"course.yml must be a mapping of fields (id: ..., title: ...), not {kind(data)}")
+        if not isinstance(data, YamlMap):
             self.fail_if_errors()
         course = self.build(Fields(data, self.report, "course.yml"), SourcePos(course_file, 1))
         self.fail_if_errors()
@@ -195,10 +197,16 @@ class _Loader:
             self.report.error(f.data.pos, "the course has no lessons: add Markdown files to lessons/ or list them under 'lessons:'")
         files: list[_LessonFile] = []
         seen: dict[str, SourcePos] = {}
+        listed_at: dict[Path, SourcePos] = {}
         for name, pos in targets:
             path = self.media.inside(name, self.root, pos, "lesson")
             if path is None:
                 continue
+            if path.resolve() in listed_at:
+                self.report.error(pos, f"lesson '{name}' is listed twice (first on line {listed_at[path.resolve()].line}): "
+                                       "a lesson appears once in 'lessons:'")
+                continue
+            listed_at[path.resolve()] = pos
             lesson = self.lesson_file(path)
             if lesson is None:
                 self.unreadable.add(path.resolve())
@@ -226,6 +234,9 @@ class _Loader:
         front = self.parse_yaml(text[4:end.start()], path, offset=1)
         if front is None and self.report.errors:
             return None
+        if front is None:
+            self.report.error(SourcePos(path, 2), "the front matter is empty: write 'id:' and 'title:' between the two '---' lines")
+            return None
         if not isinstance(front, YamlMap):
             self.report.error(SourcePos(path, 2), f"the front matter must be fields (id: ..., title: ...), not {kind(front)}")
             return None
@@ -239,20 +250,19 @@ class _Loader:
         return _LessonFile(path, _rel_to(path, self.root), text, body, body_line, front, lesson_id, ff.text("title"))
 
     def lessons(self, files: list[_LessonFile], glossary: list[GlossaryEntry], strings: Strings) -> list[Lesson]:
-        by_path = self.lesson_ids_by_path
         linker = GlossaryLinker({e.term: e.id for e in glossary})
         quiz = QuizReader(self.renderer, self.report, {})
         lessons = []
         for number, lf in enumerate(files, start=1):
-            lessons.append(self.lesson(lf, number, by_path, linker, quiz, strings))
+            lessons.append(self.lesson(lf, number, linker, quiz, strings))
         used = {a for lesson in lessons for a in self.linked.get(lesson.id, [])}
         for entry in glossary if not self.report.errors else []:
             if entry.id not in used:
                 self.report.warning(entry.pos, f"glossary term '{entry.term}' is not used in any lesson")
         return lessons
 
-    def lesson(self, lf: _LessonFile, number: int, by_path: dict[Path, str], linker: GlossaryLinker,
-               quiz: QuizReader, strings: Strings) -> Lesson:
+    def lesson(self, lf: _LessonFile, number: int, linker: GlossaryLinker, quiz: QuizReader,
+               strings: Strings) -> Lesson:
         media_used: list[str] = []
 
         def image(src: str, line: int) -> str | None:
@@ -262,7 +272,10 @@ class _Loader:
             return key
 
         def link(href: str, line: int) -> str | None:
-            return self.link(href, SourcePos(lf.path, line), lf, by_path)
+            return self.link(href, SourcePos(lf.path, line), lf.path.parent, lf.id)
+
+        def link_at(href: str, pos: SourcePos) -> str | None:
+            return self.link(href, pos, lf.path.parent, lf.id)
 
         hooks = LessonHooks(
             lesson_id=lf.id, first_line=lf.body_line, image=image, link=link,
@@ -276,53 +289,55 @@ class _Loader:
         self.linked[lf.id] = linked
         if not rendered.html.strip() and not rendered.quizzes:
             self.report.error(SourcePos(lf.path, lf.body_line), f"lesson '{lf.id}' is empty: write its text below the front matter")
+        for line, info in rendered.misplaced_quizzes:
+            self.report.error(SourcePos(lf.path, line), (
+                f"a fence marked '{info}' is not read as a quiz: write ```quiz in lowercase" if info != "quiz" else
+                "a quiz inside a list or a quote is not read: start the ```quiz line at the left margin, after a blank line"))
         questions = []
         for text, line in rendered.quizzes:
-            questions += quiz.read(text, line, lf.path, lf.id, len(questions) + 1)
+            questions += quiz.read(text, line, lf.path, lf.id, len(questions) + 1, link_at)
         objectives, listed = Fields(lf.front, self.report, "lesson front matter").text_list("objectives")
         self.ids_of[lf.id] = rendered.ids
         return Lesson(
             id=lf.id, number=number, title=lf.title,
             objectives=tuple(
-                self.objective(o, listed.at(i) if listed is not None else SourcePos(lf.path, 1), lf, by_path)
+                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")))
                 for i, o in enumerate(objectives)
             ), html=html,
             sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(media_used),
             source=lf.rel, pos=SourcePos(lf.path, 1),
         )
 
-    def objective(self, text: str, pos: SourcePos, lf: _LessonFile, by_path: dict[Path, str]) -> str:
-        """An objective as inline XHTML, its links checked and rewritten like the lesson's."""
-
-        def rewrite(match: re.Match[str]) -> str:
-            new = self.link(unescape(match.group(1)), pos, lf, by_path)
-            return f'href="{escape(new if new is not None else "#")}"'
-
-        return _HREF_ATTR.sub(rewrite, self.renderer.inline(text))
-
-    def link(self, href: str, pos: SourcePos, lf: _LessonFile, by_path: dict[Path, str]) -> str | None:
+    def link(self, href: str, pos: SourcePos, base: Path, lesson_id: str | None) -> str | None:
+        """A link target as written in a file of ``base`` -> the model's ``#id``, a web URL, or
+        None after reporting why not. ``lesson_id``: the lesson a bare ``#heading`` is in."""
         if not href or href == "#":
             return href
         parts = urlsplit(href)
+        fragment = unquote(parts.fragment)  # Markdown percent-encodes '#célèbre' as '#c%C3%A9l%C3%A8bre'
+        href = unquote(href) if not parts.scheme else href
         if parts.scheme:
             if parts.scheme in ("http", "https", "mailto"):
                 return href
             self.report.error(pos, f"link '{href}': only https:, http: and mailto: links are allowed")
             return None
         if not parts.path:
-            anchor = f"{lf.id}--{parts.fragment}"
+            if lesson_id is None:
+                self.report.error(pos, f"link '{href}': name the lesson file too, e.g. lessons/01-name.md{href}")
+                return None
+            anchor = f"{lesson_id}--{fragment}"
             self.pending_links.append((anchor, pos, href))
             return f"#{anchor}"
-        target = (lf.path.parent / unquote(parts.path)).resolve()
-        target_id = by_path.get(target)
+        target = (base / unquote(parts.path)).resolve()
+        target_id = self.lesson_ids_by_path.get(target)
         if target_id is None and target in self.unreadable:
             return None
         if target_id is None:
             self.report.error(pos, f"link '{href}' does not point at a lesson of this course (links go to web pages, lessons such as 02-name.md, or headings such as #section)")
             return None
-        if not parts.fragment:
+        if not fragment:
             return f"#{target_id}"
-        anchor = f"{target_id}--{parts.fragment}"
+        anchor = f"{target_id}--{fragment}"
         self.pending_links.append((anchor, pos, href))
         return f"#{anchor}"
 
@@ -373,7 +388,8 @@ class _Loader:
                 self.report.error(term_pos, f"glossary term '{term}' is the same as '{seen[anchor]}'")
                 continue
             seen[anchor] = term
-            entries.append(GlossaryEntry(term, anchor, self.renderer.block(definition), term_pos))
+            html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
 
 

@@ -89,6 +89,23 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_seq)
 
 
 _TAB_HINT = "a tab character; YAML is indented with spaces, never tabs"
+_HINTS = (
+    # (words in PyYAML's problem or context, what to tell a person), first match wins
+    ("mapping values are not allowed", "a colon followed by a space inside a value; put the value in quotes"),
+    ("scanning a tag", "a value starting with '!' is read as a YAML tag; put the value in quotes"),
+    ("constructor for the tag", "YAML tags (!!name) are not allowed; write plain text, numbers, lists and mappings"),
+    ("alias", "a value starting with '*' or '&' is read as a YAML alias; put the value in quotes"),
+    ("anchor", "a value starting with '*' or '&' is read as a YAML alias; put the value in quotes"),
+    ("cannot start any token", "a value cannot start with this character; put the value in quotes"),
+    ("end of stream (while scanning a quoted", "a quote is opened but never closed"),
+    ("a flow mapping", "a {...} mapping is not closed: check for a missing '}' or an unclosed quote"),
+    ("a flow sequence", "a [...] list is not closed: check for a missing ']' or an unclosed quote"),
+    ("scanning a simple key", "a line without 'name: value'; add the colon, or join it to the line above"),
+    ("expected key (while parsing a block mapping)",
+     "this line does not line up with the fields above it (or a quoted value has text after its closing quote)"),
+    ("document start", "this line does not line up with the lines above it: check its indentation"),
+    ("<block end>", "this line does not line up with the lines above it: check its indentation"),
+)
 
 
 def _char_at(text: str, mark: yaml.Mark | None) -> str:
@@ -97,6 +114,14 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
     lines = text.split("\n")
     line = lines[mark.line] if mark.line < len(lines) else ""
     return line[mark.column] if mark.column < len(line) else ""
+
+
+def _hint(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
+    problem = exc.problem or "invalid YAML"
+    if "tab" in problem or _char_at(text, mark) == "\t":
+        return _TAB_HINT
+    said = f"{problem} ({exc.context})" if exc.context else problem
+    return next((hint for words, hint in _HINTS if words in said), said)
 
 
 def load(text: str, path: Path, line_offset: int = 0) -> Any:
@@ -109,14 +134,7 @@ def load(text: str, path: Path, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         col = (mark.column + 1) if mark else 0
-        problem = exc.problem or "invalid YAML"
-        if "tab" in problem or _char_at(text, mark) == "\t":
-            problem = _TAB_HINT
-        elif "mapping values are not allowed" in problem:
-            problem = "a colon followed by a space inside a value; put the value in quotes"
-        elif exc.context and "mapping values" not in problem:
-            problem = f"{problem} ({exc.context})"
-        raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {problem}") from None
+        raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {_hint(exc, text, mark)}") from None
     except yaml.YAMLError as exc:
         first_line = str(exc).split("\n", 1)[0]
         raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {first_line}") from None

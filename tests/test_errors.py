@@ -1,5 +1,6 @@
 """The corpus of broken courses: each tests/errors/<case>/ changes the starter course in one way
-(case.yml) and pins the exact output and exit code (expected.txt).
+(case.yml) and pins the exact output and exit code (expected.txt). A case may add command-line
+arguments (``args:``) to its build.
 
 Every case runs ``coursepack build course --out dist`` (or ``check`` when the case says so) in a
 temporary folder holding ``course/`` and a ``dist/`` with one existing file, and asserts: the
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from builders.cli import main
 from builders.templating import templates_dir
+from tests.hardening.figures import record
 
 CASES = Path(__file__).resolve().parent / "errors"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yml").is_file())
@@ -60,7 +62,7 @@ def run_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tupl
     dist.mkdir()
     (dist / "keep.txt").write_text("from an earlier build")
     monkeypatch.chdir(tmp_path)
-    args = ["check", "course"] if spec.get("command") == "check" else ["build", "course", "--out", "dist"]
+    args = ["check", "course"] if spec.get("command") == "check" else ["build", "course", "--out", "dist", *spec.get("args", [])]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course", "dist"], "staging files left behind"
     if result.exit_code != 0:
@@ -74,6 +76,9 @@ def test_error_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     stderr, code = run_case(name, tmp_path, monkeypatch)
     actual = f"{stderr.rstrip()}\nexit: {code}\n"
     assert "Traceback" not in stderr and "internal error" not in stderr
+    if code != 0:
+        record("bad_inputs")
+        record("clean_errors")
     expected_file = CASES / name / "expected.txt"
     if os.environ.get("UPDATE_GOLDENS") or not expected_file.exists():
         expected_file.write_text(actual, encoding="utf-8")

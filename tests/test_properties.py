@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from builders.diagnostics import SourceError
 from builders.source import load_course
+from tests.hardening.figures import record
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs"), exclude_characters="\x85\xa0\u2028\u2029"),
                 min_size=1, max_size=30).map(str.strip).filter(bool)
@@ -79,6 +80,7 @@ def write(files: dict[str, str | bytes], root: Path) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(courses())
 def test_generated_courses_load(files: dict[str, str]) -> None:
+    record("property_examples")
     with tempfile.TemporaryDirectory() as tmp:
         write(files, Path(tmp))
         course, warnings = load_course(tmp)
@@ -121,11 +123,14 @@ def corruptions(draw: st.DrawFn) -> tuple[dict[str, str | bytes], str]:
 @given(corruptions())
 def test_corrupted_courses_fail_cleanly(case: tuple[dict[str, str | bytes], str]) -> None:
     files, _how = case
+    record("property_examples")
     with tempfile.TemporaryDirectory() as tmp:
         write(files, Path(tmp))
         try:
             load_course(tmp)
         except SourceError as exc:
+            record("bad_inputs")
+            record("clean_errors")
             assert exc.diagnostics
             for diagnostic in exc.diagnostics:
                 assert Path(tmp) in diagnostic.pos.path.parents or diagnostic.pos.path == Path(tmp)

@@ -181,8 +181,32 @@
     ended.focus();
   }
 
+  /* The LMS's saved progress, completed from the browser's copy where that knows more about a
+   * question (an LMS that reset suspend_data, or a last commit that never arrived). A new
+   * attempt (entry ab-initio) starts empty. */
+  function savedProgress() {
+    var fromLms = Coursepack.state.decode(lms.get(lms.names.suspendData));
+    if (!lms.live || lms.get(lms.names.entry) === "ab-initio") return fromLms;
+    var fromBrowser = Coursepack.state.decode(tracker.mirrored());
+    if (!fromBrowser) return fromLms;
+    var result = fromLms || { page: fromBrowser.page, records: {} };
+    var recorded = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+    Object.keys(fromBrowser.records).forEach(function (key) {
+      var mine = fromBrowser.records[key];
+      var theirs = result.records[key];
+      if (theirs && progress(theirs) >= progress(mine)) return;
+      if (mine.interaction !== null && mine.interaction >= recorded) mine.interaction = null;
+      result.records[key] = mine;
+    });
+    return result;
+  }
+
+  function progress(record) {
+    return record.attempts * 3 + "dcr".indexOf(record.state);
+  }
+
   function restore() {
-    var saved = Coursepack.state.decode(lms.get(lms.names.suspendData));
+    var saved = savedProgress();
     if (!saved) return -1;
     Object.keys(saved.records).forEach(function (key) {
       var record = saved.records[key];

@@ -14,14 +14,16 @@
       errorString: "LMSGetErrorString",
       completion: "cmi.core.lesson_status", location: "cmi.core.lesson_location",
       exit: "cmi.core.exit", sessionTime: "cmi.core.session_time", score: "cmi.core.score.",
-      suspendData: "cmi.suspend_data", response: "student_response"
+      suspendData: "cmi.suspend_data", response: "student_response", learner: "cmi.core.student_id",
+      entry: "cmi.core.entry"
     },
     "2004": {
       api: "API_1484_11", initialize: "Initialize", terminate: "Terminate", getValue: "GetValue",
       setValue: "SetValue", commit: "Commit", lastError: "GetLastError", errorString: "GetErrorString",
       completion: "cmi.completion_status", success: "cmi.success_status", location: "cmi.location",
       exit: "cmi.exit", sessionTime: "cmi.session_time", score: "cmi.score.",
-      suspendData: "cmi.suspend_data", response: "learner_response"
+      suspendData: "cmi.suspend_data", response: "learner_response", learner: "cmi.learner_id",
+      entry: "cmi.entry"
     }
   };
 
@@ -75,15 +77,18 @@
     return this.live ? this.call(this.names.getValue, [element]) : "";
   };
 
+  /* Some LMSs answer "false" yet report no error (code 0) and keep the value: that is a
+   * warning, not a failure. */
   Lms.prototype.set = function (element, value) {
     if (!this.live) return false;
-    var ok = this.call(this.names.setValue, [element, String(value)]) === "true";
-    if (!ok && window.console) {
-      var code = this.call(this.names.lastError, []);
-      window.console.warn("coursepack: SetValue(" + element + ") failed: " + code + " " +
-        this.call(this.names.errorString, [code]));
+    if (this.call(this.names.setValue, [element, String(value)]) === "true") return true;
+    var code = this.call(this.names.lastError, []);
+    var stored = code === "0" || code === "";
+    if (window.console) {
+      window.console.warn("coursepack: SetValue(" + element + ") returned false, error " + code + " " +
+        this.call(this.names.errorString, [code]) + (stored ? " (no error: taken as stored)" : ""));
     }
-    return ok;
+    return stored;
   };
 
   Lms.prototype.commit = function () {

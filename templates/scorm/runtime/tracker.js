@@ -7,6 +7,8 @@
 
   var format = Coursepack.format;
   var MOODLE_DECIMAL = /^-?\d{1,5}(\.\d{1,18})?$/;
+  var RETRY_FIRST = 500;
+  var RETRY_MAX = 8000;
 
   function Tracker(lms, config) {
     this.lms = lms;
@@ -16,6 +18,8 @@
     this.startedAt = Date.now();
     this.nextInteraction = 0;
     this.sent = {};
+    this.retryTimer = null;
+    this.retryDelay = RETRY_FIRST;
   }
 
   /* Write a value unless the LMS already has it from this session. */
@@ -88,6 +92,7 @@
     });
     var limit = this.config.suspendLimit;
     var text = Coursepack.state.encode(page, records);
+    this.mirror(text);
     if (text.length > limit) {
       text = Coursepack.state.encode(page, records.filter(function (r) { return r.state !== "d"; }));
     }
@@ -95,13 +100,52 @@
     this.set(this.names.location, page);
   };
 
+  /* A refused commit is tried again, sooner at first, then every few seconds, until one passes. */
   Tracker.prototype.commit = function () {
-    this.lms.commit();
+    if (this.retryTimer !== null) window.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!this.lms.live || this.lms.commit()) {
+      this.retryDelay = RETRY_FIRST;
+      return;
+    }
+    var tracker = this;
+    this.retryTimer = window.setTimeout(function () { tracker.commit(); }, this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MAX);
+  };
+
+  /* The browser's copy of suspend_data, for an LMS that loses it between sessions: keyed by
+   * course, version, SCO and learner, dropped once the attempt is complete. */
+  Tracker.prototype.mirrorKey = function () {
+    var learner = this.lms.get(this.names.learner);
+    if (!learner) return null;
+    var c = this.config;
+    return ["coursepack", c.course, c.version, c.sco, learner].map(encodeURIComponent).join("/");
+  };
+
+  Tracker.prototype.mirror = function (text) {
+    try {
+      var key = this.mirrorKey();
+      if (key === null) return;
+      if (text === null) window.localStorage.removeItem(key);
+      else window.localStorage.setItem(key, text);
+    } catch (error) { /* no storage (private mode, sandboxed frame, quota): the LMS copy only */ }
+  };
+
+  Tracker.prototype.mirrored = function () {
+    try {
+      var key = this.mirrorKey();
+      return key === null ? null : window.localStorage.getItem(key);
+    } catch (error) {
+      return null;
+    }
   };
 
   Tracker.prototype.finish = function (complete) {
     if (!this.lms.live) return;
     var n = this.names;
+    if (this.retryTimer !== null) this.commit();  // the last refused commit, once more
+    if (this.retryTimer !== null) window.clearTimeout(this.retryTimer);
+    if (complete) this.mirror(null);
     this.set(n.exit, complete ? (this.v12 ? "" : "normal") : "suspend");
     var elapsed = Date.now() - this.startedAt;
     this.lms.set(n.sessionTime, this.v12 ? format.timespan12(elapsed) : format.duration2004(elapsed));
