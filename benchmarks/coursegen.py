@@ -1,7 +1,11 @@
 """Synthetic courses of any size, from a seed: lessons with sections, figures, tables,
-footnotes, glossary terms and every question type. Same seed, same course.
+footnotes, glossary terms, links within and across lessons, and every question type. Same seed,
+same course.
 
-    python benchmarks/coursegen.py OUT_DIR --lessons 100 [--seed 1] [--questions 8]
+    python benchmarks/coursegen.py OUT_DIR --lessons 100 [--seed 1] [--questions 8] [--sco-per-lesson]
+
+``--sco-per-lesson`` makes a SCORM 2004 package with one SCO per lesson: a big course's saved
+answers do not fit in one SCO's suspend_data (SCORM 1.2 keeps 4096 characters, about 12 lessons).
 """
 
 from __future__ import annotations
@@ -24,13 +28,20 @@ FIGURE = """<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" vie
 """
 
 
+def glossary_terms(lessons: int) -> list[str]:
+    """The fixed terms plus one more for every two lessons, so linking grows with the course."""
+    extra = min(lessons // 2, len(WORDS) ** 2)
+    return TERMS + [f"{WORDS[i // len(WORDS)]} {WORDS[i % len(WORDS)]} accord" for i in range(extra)]
+
+
 def q(text: str) -> str:
     return json.dumps(text)
 
 
 class Generator:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, terms: list[str] | None = None) -> None:
         self.rng = random.Random(seed)
+        self.terms = terms or []
 
     def sentence(self, low: int = 8, high: int = 18) -> str:
         words = [self.rng.choice(WORDS) for _ in range(self.rng.randint(low, high))]
@@ -73,26 +84,32 @@ class Generator:
         kinds = ["single", "multiple", "true-false", "fill-in", "numeric", "matching", "ordering", "essay"]
         parts = [f"---\nid: lesson-{n}\ntitle: {q(f'Lesson {n}: ' + self.sentence(2, 5)[:-1])}\nobjectives:\n"
                  f"  - {q(self.sentence(5, 9))}\n  - {q(self.sentence(5, 9))}\n---\n", self.paragraph()]
+        if self.terms:
+            parts[-1] += f" The {self.terms[n % len(self.terms)]} matters here."
         for s in range(1, 4):
             parts.append(f"## Section {s} of lesson {n}")
             parts += [self.paragraph() for _ in range(2)]
         parts.append(f'![A bar chart for lesson {n}](../media/figure-{n % 10}.svg "Figure for lesson {n}")')
         parts.append("| Year | Event |\n|---|---|\n" + "\n".join(f"| {1800 + i * n % 200} | {self.sentence(3, 6)} |" for i in range(4)))
         parts.append(f"A claim that needs a source.[^1]\n\n[^1]: {self.sentence()}")
+        parts.append(f"See [section 2](#section-2-of-lesson-{n})" + (
+            f" and [the lesson before](../lessons/{n - 1:04d}.md#section-1-of-lesson-{n - 1})." if n > 1 else "."))
         quiz = "\n".join(self.question(f"l{n}-q{i}", kinds[(n + i) % len(kinds)]) for i in range(questions))
         parts.append(f"```quiz\n{quiz}\n```")
         return "\n\n".join(parts) + "\n"
 
 
-def generate(out: Path, lessons: int, seed: int = 1, questions: int = 8) -> Path:
-    gen = Generator(seed)
+def generate(out: Path, lessons: int, seed: int = 1, questions: int = 8, sco_per_lesson: bool = False) -> Path:
+    terms = glossary_terms(lessons)
+    gen = Generator(seed, terms)
+    scorm = 'scorm: {version: "2004", sco_per_lesson: true}\n' if sco_per_lesson else ""
     (out / "lessons").mkdir(parents=True, exist_ok=True)
     (out / "media").mkdir(exist_ok=True)
     (out / "course.yml").write_text(
         f"id: generated-{lessons}\ntitle: Generated Course of {lessons} Lessons\nlanguage: en\n"
         "authors: [coursepack benchmarks]\nversion: 1.0.0\ndate: 2026-01-01\n"
-        "assessment: {passing_score: 60, attempts: 0}\n", encoding="utf-8")
-    (out / "glossary.yml").write_text("".join(f"{t}: {q(gen.sentence())}\n" for t in TERMS), encoding="utf-8")
+        "assessment: {passing_score: 60, attempts: 0}\n" + scorm, encoding="utf-8")
+    (out / "glossary.yml").write_text("".join(f"{t}: {q(gen.sentence())}\n" for t in terms), encoding="utf-8")
     for n in range(10):
         (out / "media" / f"figure-{n}.svg").write_text(FIGURE.format(n=n, w=40 + 30 * n), encoding="utf-8")
     for n in range(1, lessons + 1):
@@ -106,8 +123,9 @@ def main() -> None:
     parser.add_argument("--lessons", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--questions", type=int, default=8)
+    parser.add_argument("--sco-per-lesson", action="store_true")
     args = parser.parse_args()
-    generate(args.out, args.lessons, args.seed, args.questions)
+    generate(args.out, args.lessons, args.seed, args.questions, args.sco_per_lesson)
 
 
 if __name__ == "__main__":

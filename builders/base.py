@@ -44,6 +44,8 @@ class PageMap:
 class BuildContext:
     options: BuildOptions = field(default_factory=BuildOptions)
     page_map: PageMap | None = None
+    part: str = ""
+    """Which one of the builder's :meth:`Builder.parts` to build; "" builds them all."""
 
 
 @dataclass
@@ -57,6 +59,12 @@ class Builder(ABC):
     """The format name on the command line (``--format``) and the registry key."""
     description: ClassVar[str]
     """One line for ``coursepack build --help``."""
+
+    def parts(self, options: BuildOptions) -> tuple[str, ...]:
+        """Independent pieces of this output (the PDF's workbook and answer key), which the
+        orchestrator may build at the same time in separate processes, one per :meth:`build`
+        call (``context.part``). The one piece "" by default."""
+        return ("",)
 
     def check(self, course: Course, options: BuildOptions) -> list[Diagnostic]:
         """Problems this output has with a valid course (e.g. SCORM suspend data too big)."""

@@ -11,25 +11,25 @@ folder: the output folder is left as it was.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
-import multiprocessing
 import os
 import signal
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .base import Builder, BuildContext, BuildOptions, BuildResult, PageMap
 from .cache import BuildCache, fingerprint
 from .diagnostics import BuildError, CoursepackError, Diagnostic, SourceError, StrictError, UsageError
 from .model import Course
 from .registry import available, get_builder
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 NEEDS_PAGE_MAP = {"epub": "pdf"}
 """format -> the format whose page map it uses when both are built."""
@@ -116,42 +116,60 @@ _WORKER_COURSE: Course | None = None
 
 def _run(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
          page_maps: dict[str, PageMap | None], jobs: int, progress: Callable[[str], None]) -> dict[str, BuildResult]:
-    """Run the builders; one that needs another's page map starts when that one is done."""
+    """Run the builders; one that needs another's page map starts when that one is done.
+
+    In parallel, each of a builder's :meth:`~builders.base.Builder.parts` is a job of its own
+    (the workbook and the answer key lay out on two cores); a builder is done when all are."""
     results: dict[str, BuildResult] = {}
-    waiting = list(builders)
+    units = [(builder, part) for builder in builders for part in builder.parts(context.options)]
+    waiting = list(units)
+    pieces: dict[str, dict[str, BuildResult]] = {builder.name: {} for builder in builders}
 
     def ready(builder: Builder) -> bool:
         provider = NEEDS_PAGE_MAP.get(builder.name)
         return provider is None or provider in results or provider not in {b.name for b in builders}
 
-    def context_for(builder: Builder) -> BuildContext:
+    def context_for(builder: Builder, part: str = "") -> BuildContext:
         provider = NEEDS_PAGE_MAP.get(builder.name)
         page_map = results[provider].page_map if provider in results else page_maps.get(provider or "")
-        return BuildContext(options=context.options, page_map=page_map)
+        return BuildContext(options=context.options, page_map=page_map, part=part)
 
-    if jobs <= 1 or len(builders) == 1:
+    def finished(builder: Builder, part: str, result: BuildResult) -> None:
+        pieces[builder.name][part] = result
+        order = builder.parts(context.options)
+        if len(pieces[builder.name]) == len(order):
+            done = [pieces[builder.name][p] for p in order]
+            results[builder.name] = BuildResult(paths=[path for r in done for path in r.paths],
+                                                page_map=next((r.page_map for r in done if r.page_map), None))
+
+    if jobs <= 1 or len(units) == 1:
         for builder in builders:
             _stop_if_requested()
             progress(f"building {builder.name}")
             results[builder.name] = _build_one(builder, course, staging, context_for(builder))
         return results
 
+    import multiprocessing  # here, not at the top: a one-format build starts quicker
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     global _WORKER_COURSE
     _WORKER_COURSE = course
-    running: dict[Future[BuildResult], str] = {}
+    running: dict[Future[BuildResult], tuple[Builder, str]] = {}
     with _interrupts_as_flag(), ProcessPoolExecutor(
-            max_workers=min(jobs, len(builders)), mp_context=multiprocessing.get_context("fork"),
+            max_workers=min(jobs, len(units)), mp_context=multiprocessing.get_context("fork"),
             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         try:
             while waiting or running:
-                for builder in [b for b in waiting if ready(b)]:
-                    waiting.remove(builder)
-                    progress(f"building {builder.name}")
-                    running[pool.submit(_build_in_worker, builder, staging, context_for(builder))] = builder.name
+                for builder, part in [u for u in waiting if ready(u[0])]:
+                    waiting.remove((builder, part))
+                    progress(f"building {builder.name}" + (f" ({part})" if part else ""))
+                    future = pool.submit(_build_in_worker, builder, staging, context_for(builder, part))
+                    running[future] = (builder, part)
                 done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
                 _stop_if_requested()
                 for future in done:
-                    results[running.pop(future)] = future.result()
+                    finished(*running.pop(future), future.result())
         except BrokenProcessPool as exc:
             _stop_workers(pool)
             raise BuildError("a build process was stopped from outside (killed?); nothing was changed") from exc
@@ -167,6 +185,8 @@ def _worker_init(parent: int) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
     signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
     try:
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: an orphan ends when its build step ends
         pass

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +95,9 @@ def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     except BaseException as exc:  # noqa: BLE001 - a bug (some libraries raise BaseException): keep the traceback
         if isinstance(exc, (SystemExit, GeneratorExit)):
             raise
+        import tempfile
+        import traceback
+
         with tempfile.NamedTemporaryFile("w", prefix="coursepack-crash-", suffix=".txt", delete=False) as fh:
             traceback.print_exc(file=fh)
         out.error(f"internal error: {sys.exc_info()[1]!r}. This is a bug in coursepack; "

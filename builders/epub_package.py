@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from ebooklib import epub
 from lxml import etree
@@ -40,6 +42,7 @@ A11Y_FEATURES = (
     "tableOfContents",
 )
 PAGE_FEATURES = ("pageNavigation", "printPageNumbers")
+IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
 class _Book(epub.EpubBook):
@@ -125,9 +128,14 @@ def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
 
 def _items(book: epub.EpubBook, layout: Layout, documents: list[Document], media: dict[str, bytes]) -> None:
     cover = layout.cover_image
-    book.set_cover(cover, media[cover], create_page=False)
+    # What set_cover(create_page=False) does, with the media type given: left to ebooklib, it
+    # comes from the system's mime.types, whose reading alone takes longer than a small book.
+    image = epub.EpubCover(file_name=cover)
+    image.content, image.media_type = media[cover], _media_type(cover)
+    book.add_item(image)
+    book.add_metadata(None, "meta", "", OrderedDict([("name", "cover"), ("content", "cover-img")]))
     for n, (path, data) in enumerate(sorted((p, d) for p, d in media.items() if p != cover), start=1):
-        book.add_item(epub.EpubImage(uid=f"img-{n}", file_name=path, content=data))
+        book.add_item(epub.EpubImage(uid=f"img-{n}", file_name=path, content=data, media_type=_media_type(path)))
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                 content=asset("epub/style.css")))
     book.add_item(epub.EpubNcx())
@@ -136,6 +144,10 @@ def _items(book: epub.EpubBook, layout: Layout, documents: list[Document], media
                              content=doc.content)
         item.properties = doc.properties + (["nav"] if doc.file == NAV else [])
         book.add_item(item)
+
+
+def _media_type(path: str) -> str:
+    return IMAGE_TYPES[PurePosixPath(path).suffix.lower()]
 
 
 def _toc_item(entry: TocEntry, uid: str) -> object:

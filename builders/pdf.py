@@ -90,23 +90,22 @@ class PdfBuilder(Builder):
     name = "pdf"
     description = "Printable PDF workbook with worksheets, and a separate answer key"
 
-    def __init__(self) -> None:
-        self.html_sent: dict[Edition, str] = {}
-        """The HTML each edition of the last build handed to WeasyPrint (for benchmarks)."""
+    def parts(self, options: BuildOptions) -> tuple[Edition, ...]:
+        """Each edition lays out on its own: with two cores, the workbook and the answer key
+        are built at the same time."""
+        return ("workbook", "answer-key", "fillable") if options.fillable else ("workbook", "answer-key")
 
     def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
         size = page_size(course, context.options)
         lessons = lesson_views(course)
-        editions: list[Edition] = ["workbook", "answer-key"]
-        if context.options.fillable:
-            editions.append("fillable")
-        paths, pages = [], {}
+        editions = [part for part in self.parts(context.options) if context.part in ("", part)]
+        paths, pages = [], None
         for edition in editions:
             rendered = render_edition(course, edition, size, lessons)
-            self.html_sent[edition] = rendered.html
             target = staging / file_name(course, edition)
             write(rendered.document, target, identifier(course, edition, size), forms=edition == "fillable")
             paths.append(target)
             if edition == "workbook":
                 pages = page_map(rendered.document, rendered.html, course.anchors)
-        return BuildResult(paths=paths, page_map=PageMap(source=file_name(course, "workbook"), pages=pages))
+        printed = PageMap(source=file_name(course, "workbook"), pages=pages) if pages is not None else None
+        return BuildResult(paths=paths, page_map=printed)

@@ -48,6 +48,22 @@ def test_parallel_and_serial_builds_are_identical(starter_course: Path, tmp_path
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "parallel" / name).read_bytes()
 
 
+def test_the_parts_of_a_format_are_built_in_parallel(starter_course: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "BUILDERS", {"parts": "tests.fakes.fake_builders:PartsBuilder", **FAKES})
+    monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"book": "parts"})
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs-{jobs}"
+        for stale in tmp_path.glob("*.pid"):
+            stale.unlink()
+        report = run(starter_course, out, ["parts", "book"], jobs=jobs)
+        assert sorted(p.name for p in report.written) == [
+            "my-first-course.book", "my-first-course.left", "my-first-course.right"]
+        assert "[('x', '1')]" in (out / "my-first-course.book").read_text()  # the left part's page map
+        builders = {(tmp_path / f"{part}.pid").read_text() for part in ("left", "right")}
+        assert len(builders) == jobs  # one process for both, or one each
+
+
 def test_a_failed_builder_leaves_the_output_folder_as_it_was(starter_course: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(starter_course, out, ["pages"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import ClassVar
 
-from builders.base import Builder, BuildContext, BuildResult, PageMap
+from builders.base import Builder, BuildContext, BuildOptions, BuildResult, PageMap
 from builders.diagnostics import BuildError
 from builders.model import Course
 
@@ -38,3 +40,29 @@ class FailingBuilder(Builder):
     def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
         (staging / "half-written.tmp").write_text("partial")
         raise BuildError("broken: the disk is full")
+
+
+class PartsBuilder(Builder):
+    """Two independent parts (like the PDF's workbook and answer key); the left one has the page
+    map. Each part notes the process that built it beside the staging folder and, when built on
+    its own, waits (up to 10 s) until the other has started too: they must run at the same time."""
+
+    name: ClassVar[str] = "parts"
+    description: ClassVar[str] = "two parts that may be built at the same time"
+
+    def parts(self, options: BuildOptions) -> tuple[str, ...]:
+        return ("left", "right")
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        paths = []
+        for part in [p for p in self.parts(context.options) if context.part in ("", p)]:
+            paths.append(staging / f"{course.id}.{part}")
+            paths[-1].write_text(part)
+            (staging.parent / f"{part}.pid").write_text(str(os.getpid()))
+        if context.part:
+            other = staging.parent / f"{'right' if context.part == 'left' else 'left'}.pid"
+            deadline = time.monotonic() + 10
+            while not other.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        left = any(p.suffix == ".left" for p in paths)
+        return BuildResult(paths, PageMap("left", {"x": "1"}) if left else None)
