@@ -9,7 +9,6 @@ by the question id, so the same source always gives the same book.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 from .model import (
@@ -22,6 +21,7 @@ from .model import (
     Question,
     TrueFalse,
 )
+from .shuffle import display_order
 from .strings import Strings
 
 BLANK = "________"
@@ -95,15 +95,6 @@ def format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def shuffled(items: list, seed: str) -> list:
-    """A deterministic shuffle that never leaves two or more items in their original order."""
-    result = list(items)
-    random.Random(seed).shuffle(result)
-    if len(result) > 1 and result == list(items):
-        result = result[1:] + result[:1]
-    return result
-
-
 def view(question: Question, strings: Strings) -> QuestionView:
     points = format_number(question.points)
     label = f"{points} {strings.point if question.points == 1 else strings.points}"
@@ -145,7 +136,7 @@ def _numeric(v: QuestionView, q: Numeric, strings: Strings) -> None:
 def _matching(v: QuestionView, q: Matching, strings: Strings) -> None:
     v.instruction = strings.match_items
     v.left = [_escape(p.left) for p in q.pairs]
-    order = shuffled(list(range(len(q.pairs))), q.id)
+    order = display_order(len(q.pairs), q.id)
     v.right = [Choice(letter(i), _escape(q.pairs[k].right)) for i, k in enumerate(order)]
     v.matches = [
         MatchRow(n, _escape(p.left), letter(order.index(n - 1)), _escape(p.right))
@@ -155,7 +146,7 @@ def _matching(v: QuestionView, q: Matching, strings: Strings) -> None:
 
 def _ordering(v: QuestionView, q: Ordering, strings: Strings) -> None:
     v.instruction = strings.order_items
-    v.shuffled = [_escape(item) for item in shuffled(list(q.items), q.id)]
+    v.shuffled = [_escape(q.items[i]) for i in display_order(len(q.items), q.id)]
     v.correct = [_escape(item) for item in q.items]
 
 

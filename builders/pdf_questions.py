@@ -8,8 +8,6 @@ workbook and its answer key always agree and every build is identical.
 
 from __future__ import annotations
 
-import hashlib
-import random
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -25,6 +23,7 @@ from .model import (
     Question,
     TrueFalse,
 )
+from .shuffle import display_order
 from .strings import Strings
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -58,15 +57,6 @@ class QuestionView:
     """The answer in a few words, for the blank, the box and the marking grid."""
     also: tuple[str, ...] = ()
     """Other accepted answers (fill-in)."""
-
-
-def shuffled(count: int, seed: str) -> list[int]:
-    """A fixed permutation of ``range(count)`` derived from ``seed``, never the identity if avoidable."""
-    order = list(range(count))
-    random.Random(hashlib.sha256(seed.encode()).digest()).shuffle(order)
-    if count > 1 and order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
 
 
 def number(value: float) -> str:
@@ -115,7 +105,7 @@ def _choice(question: ChoiceQuestion, strings: Strings, common: dict) -> Questio
 
 
 def _matching(question: Matching, strings: Strings, common: dict) -> QuestionView:
-    order = shuffled(len(question.pairs), question.id)
+    order = display_order(len(question.pairs), question.id)
     letter_of = {pair_index: LETTERS[shown] for shown, pair_index in enumerate(order)}
     left = tuple(Row(str(i + 1), escape(p.left), answer=letter_of[i]) for i, p in enumerate(question.pairs))
     right = tuple(Row(LETTERS[shown], escape(question.pairs[i].right)) for shown, i in enumerate(order))
@@ -125,7 +115,7 @@ def _matching(question: Matching, strings: Strings, common: dict) -> QuestionVie
 
 
 def _ordering(question: Ordering, strings: Strings, common: dict) -> QuestionView:
-    order = shuffled(len(question.items), question.id)
+    order = display_order(len(question.items), question.id)
     rows = tuple(Row("", escape(question.items[i]), answer=str(i + 1)) for i in order)
     return QuestionView(kind="ordering", instruction=strings.order_items, rows=rows,
                         answer=", ".join(r.answer for r in rows), **common)

@@ -24,8 +24,9 @@ from .model import (
 )
 from .scorm_manifest import Sco
 from .scorm_quiz import (
-    ALPHABET, LEFT_IDS, SUSPEND_FORMAT, Limits, budget, number_text, runtime_question, shuffled,
+    ALPHABET, LEFT_IDS, SUSPEND_FORMAT, Limits, budget, number_text, runtime_question,
 )
+from .shuffle import display_order
 from .templating import render
 
 RUNTIME_SCRIPTS = ("format.js", "lms.js", "state.js", "quiz.js", "tracker.js", "app.js")
@@ -182,12 +183,12 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
         return QuestionView(**common, answer=(Markup.escape(shown),), max_length=limits.number)
     if isinstance(question, Matching):
         rows = tuple(Choice(LEFT_IDS[i], Markup.escape(p.left)) for i, p in enumerate(question.pairs))
-        order = shuffled(len(question.pairs), question.id)
+        order = display_order(len(question.pairs), question.id)
         targets = tuple(Choice(ALPHABET[i], Markup.escape(question.pairs[i].right)) for i in order)
         answer = tuple(Markup.escape(f"{p.left} → {p.right}") for p in question.pairs)
         return QuestionView(**common, rows=rows, targets=targets, answer=answer)
     if isinstance(question, Ordering):
-        order = shuffled(len(question.items), question.id)
+        order = display_order(len(question.items), question.id)
         rows = tuple(Choice(ALPHABET[i], Markup.escape(question.items[i])) for i in order)
         targets = tuple(Choice(str(n), Markup(str(n))) for n in range(1, len(question.items) + 1))
         answer = tuple(Markup.escape(f"{n}. {item}") for n, item in enumerate(question.items, start=1))

@@ -10,7 +10,7 @@ SCORM 1.2's 4096 characters cannot hold.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import (
@@ -77,27 +77,6 @@ def base36(number: int) -> str:
         digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
         if number == 0:
             return digits
-
-
-def shuffled(count: int, seed: str) -> list[int]:
-    """A deterministic permutation of ``range(count)`` seeded by ``seed``, never the identity."""
-    order = list(range(count))
-    stream = _random_stream(seed)
-    for i in range(count - 1, 0, -1):
-        j = next(stream) % (i + 1)
-        order[i], order[j] = order[j], order[i]
-    if count > 1 and order == sorted(order):
-        order = order[1:] + order[:1]
-    return order
-
-
-def _random_stream(seed: str) -> Iterable[int]:
-    counter = 0
-    while True:
-        digest = hashlib.sha256(f"{seed}:{counter}".encode()).digest()
-        for i in range(0, len(digest), 4):
-            yield int.from_bytes(digest[i:i + 4], "big")
-        counter += 1
 
 
 def number_text(value: float) -> str:

@@ -55,6 +55,17 @@ def course_copy(tmp_path: Path):  # noqa: ANN201
     return copy
 
 
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """Debian's Chromium, headless, driven by Playwright; one per test session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def load(folder: Path) -> Course:
     course, _warnings = load_course(folder)
     return course

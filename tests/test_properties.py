@@ -16,44 +16,55 @@ from tests.hardening.figures import record
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs"), exclude_characters="\x85\xa0\u2028\u2029"),
                 min_size=1, max_size=30).map(str.strip).filter(bool)
+LETTERS = st.characters(codec="utf-8", categories=("L", "N"), exclude_characters="\x85\xa0\u2028\u2029")
+WORD = st.text(alphabet=LETTERS, min_size=1, max_size=10)
+SYMBOL = st.sampled_from(["&", "<", ">", '"', "'", "—", "½", "€", "→", "%"])
 SLUGS = st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,5}){0,2}", fullmatch=True)
 
 
 def q(text: str) -> str:
-    """A YAML scalar for any text (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
 
 
 @st.composite
-def questions(draw: st.DrawFn, qid: str) -> str:
+def sentence(draw: st.DrawFn, low: int = 2, high: int = 8) -> str:
+    words = draw(st.lists(st.one_of(WORD, WORD, WORD, SYMBOL), min_size=low, max_size=high))
+    text = " ".join(words).strip()
+    return text if any(c.isalnum() for c in text) else "text " + text
+
+
+@st.composite
+def question(draw: st.DrawFn, qid: str, links: list[str]) -> str:
     kind = draw(st.sampled_from(["single", "multiple", "true-false", "fill-in", "numeric", "matching", "ordering", "essay"]))
-    lines = [f"- id: {qid}", f"  type: {kind}", f"  prompt: {q(draw(WORDS))}"]
+    prompt = draw(sentence())
+    if links and draw(st.booleans()):
+        prompt += f" [see]({draw(st.sampled_from(links))})"
+    lines = [f"- id: {qid}", f"  type: {kind}", f"  prompt: {q(prompt + ' ___' if kind == 'fill-in' else prompt)}",
+             f"  points: {draw(st.integers(1, 5))}"]
     if draw(st.booleans()):
-        lines.append(f"  explanation: {q(draw(WORDS))}")
+        lines.append(f"  explanation: {q(draw(sentence()) + (' [more](https://example.org/a?b=1&c=2)' if draw(st.booleans()) else ''))}")
     if kind in ("single", "multiple"):
-        texts = draw(st.lists(WORDS, min_size=2, max_size=5, unique=True))
+        texts = draw(st.lists(sentence(1, 4), min_size=2, max_size=5, unique_by=lambda t: " ".join(t.split()).casefold()))
         correct = draw(st.sets(st.integers(0, len(texts) - 1), min_size=1, max_size=1 if kind == "single" else len(texts)))
         lines.append("  options:")
         for i, text in enumerate(texts):
-            lines.append(f"    - text: {q(text)}")
-            if i in correct:
-                lines.append("      correct: true")
-            lines.append(f"      feedback: {q(draw(WORDS))}")
+            lines.append(f"    - {{text: {q(text)}, correct: {str(i in correct).lower()}, feedback: {q(draw(sentence()))}}}")
     elif kind == "true-false":
         lines.append(f"  answer: {str(draw(st.booleans())).lower()}")
     elif kind == "fill-in":
-        lines.append(f"  answers: {json.dumps(draw(st.lists(WORDS, min_size=1, max_size=3)), ensure_ascii=False)}")
+        lines.append(f"  answers: {json.dumps(draw(st.lists(WORD, min_size=1, max_size=3)), ensure_ascii=False)}")
     elif kind == "numeric":
         lines.append(f"  answer: {draw(st.integers(-5000, 5000))}")
+        lines.append(f"  tolerance: {draw(st.sampled_from([0, 0.5, 2]))}")
     elif kind == "matching":
-        lefts = draw(st.lists(WORDS, min_size=2, max_size=4, unique=True))
-        rights = draw(st.lists(WORDS, min_size=len(lefts), max_size=len(lefts), unique=True))
+        lefts = draw(st.lists(sentence(1, 3), min_size=2, max_size=4, unique=True))
+        rights = draw(st.lists(sentence(1, 3), min_size=len(lefts), max_size=len(lefts), unique=True))
         lines.append("  pairs:")
         lines += [f"    - {{left: {q(a)}, right: {q(b)}}}" for a, b in zip(lefts, rights)]
     elif kind == "ordering":
-        lines.append(f"  items: {json.dumps(draw(st.lists(WORDS, min_size=2, max_size=5, unique=True)), ensure_ascii=False)}")
+        lines.append(f"  items: {json.dumps(draw(st.lists(sentence(1, 3), min_size=2, max_size=5, unique=True)), ensure_ascii=False)}")
     else:
-        lines.append(f"  model_answer: {q(draw(WORDS))}")
+        lines.append(f"  model_answer: {q(draw(sentence(3, 12)))}")
     return "\n".join(lines)
 
 
@@ -64,7 +75,7 @@ def courses(draw: st.DrawFn) -> dict[str, str]:
     files = {"course.yml": f"id: generated\ntitle: {q(draw(WORDS))}\nlanguage: en\n"}
     for n, lesson_id in enumerate(lesson_ids, start=1):
         body = "\n\n".join(f"## {draw(WORDS)}\n\n{draw(WORDS)}" for _ in range(draw(st.integers(1, 3))))
-        quiz = "\n".join(draw(questions(next(question_ids))) for _ in range(draw(st.integers(0, 2))))
+        quiz = "\n".join(draw(question(next(question_ids), [])) for _ in range(draw(st.integers(0, 2))))
         fence = f"\n\n```quiz\n{quiz}\n```\n" if quiz else "\n"
         files[f"lessons/{n:02d}-{lesson_id}.md"] = f"---\nid: {lesson_id}\ntitle: {q(draw(WORDS))}\n---\n{body}{fence}"
     return files

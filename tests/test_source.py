@@ -122,29 +122,33 @@ def test_lessons_default_to_the_lessons_folder(starter_course: Path, course_copy
         "lessons/01-getting-started.md", "lessons/02-question-types.md"]
 
 
-def test_norway_stays_a_language(starter_course: Path, course_copy) -> None:  # noqa: ANN001
-    folder = course_copy(starter_course)
-    text = (folder / "course.yml").read_text().replace("language: en ", "language: no ")
-    (folder / "course.yml").write_text(text)
-    course, warnings = load_course(folder)
+@pytest.fixture
+def in_language(starter_course: Path, course_copy):  # noqa: ANN001, ANN201
+    """Load a copy of the starter course whose course.yml says ``language: <tag>``."""
+
+    def load_in(language: str):  # noqa: ANN202
+        folder = course_copy(starter_course)
+        text = (folder / "course.yml").read_text().replace("language: en ", f"language: {language} ")
+        (folder / "course.yml").write_text(text)
+        return load_course(folder)
+
+    return load_in
+
+
+def test_norway_stays_a_language(in_language) -> None:  # noqa: ANN001
+    course, warnings = in_language("no")
     assert course.language == "no"
     assert "no built-in interface words for language 'no'" in warnings[0].message
 
 
 @pytest.mark.parametrize("language, word", [("fr", "Suivant"), ("es-MX", "Siguiente"), ("de", "Weiter")])
-def test_built_in_languages(starter_course: Path, course_copy, language: str, word: str) -> None:  # noqa: ANN001
-    folder = course_copy(starter_course)
-    text = (folder / "course.yml").read_text().replace("language: en ", f"language: {language} ")
-    (folder / "course.yml").write_text(text)
-    course, warnings = load_course(folder)
+def test_built_in_languages(in_language, language: str, word: str) -> None:  # noqa: ANN001
+    course, warnings = in_language(language)
     assert course.strings.next == word and not warnings
 
 
-def test_right_to_left_language(starter_course: Path, course_copy) -> None:  # noqa: ANN001
-    folder = course_copy(starter_course)
-    text = (folder / "course.yml").read_text().replace("language: en ", "language: ar ")
-    (folder / "course.yml").write_text(text)
-    course, _ = load_course(folder)
+def test_right_to_left_language(in_language) -> None:  # noqa: ANN001
+    course, _ = in_language("ar")
     assert course.direction == "rtl"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.epub_questions import BLANK, format_number, letter, shuffled, view
+from builders.epub_questions import BLANK, format_number, letter, view
 from builders.model import (
     Essay,
     FillIn,
@@ -31,14 +31,6 @@ def test_letters_go_past_z() -> None:
 @pytest.mark.parametrize(("value", "text"), [(3.0, "3"), (42, "42"), (3.14, "3.14"), (0.005, "0.005"), (-2.5, "-2.5")])
 def test_numbers_are_written_plainly(value: float, text: str) -> None:
     assert format_number(value) == text
-
-
-def test_shuffle_is_deterministic_and_never_the_identity() -> None:
-    items = ["a", "b", "c", "d"]
-    assert shuffled(items, "q1") == shuffled(items, "q1")
-    assert sorted(shuffled(items, "q1")) == items
-    assert all(shuffled(items[:n], seed) != items[:n] for n in (2, 3, 4) for seed in ("x", "y", "z", "q1"))
-    assert shuffled(["only"], "x") == ["only"]
 
 
 def test_multiple_choice_letters_options_and_answers_all_correct_ones() -> None:

@@ -29,19 +29,12 @@ from builders.build import build
 from builders.cli import main
 from builders.markdown import slugify
 from tests.hardening.figures import record
-from tests.test_properties import corruptions, write
+from tests.test_properties import WORD, corruptions, q, question, sentence, write
 
 GENERATED = 5
 CORRUPTED = 30
-LETTERS = st.characters(codec="utf-8", categories=("L", "N"), exclude_characters="\x85\xa0\u2028\u2029")
-WORD = st.text(alphabet=LETTERS, min_size=1, max_size=10)
-SYMBOL = st.sampled_from(["&", "<", ">", '"', "'", "—", "½", "€", "→", "%"])
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 20" width="60" height="20">'
        '<rect width="60" height="20" fill="#ddd"/><text x="4" y="14" font-size="10">{}</text></svg>')
-
-
-def q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def png() -> bytes:
@@ -51,48 +44,6 @@ def png() -> bytes:
     raw = b"".join(b"\x00" + b"\x80\x80\x80" * 2 for _ in range(2))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-@st.composite
-def sentence(draw: st.DrawFn, low: int = 2, high: int = 8) -> str:
-    words = draw(st.lists(st.one_of(WORD, WORD, WORD, SYMBOL), min_size=low, max_size=high))
-    text = " ".join(words).strip()
-    return text if any(c.isalnum() for c in text) else "text " + text
-
-
-@st.composite
-def question(draw: st.DrawFn, qid: str, links: list[str]) -> str:
-    kind = draw(st.sampled_from(["single", "multiple", "true-false", "fill-in", "numeric", "matching", "ordering", "essay"]))
-    prompt = draw(sentence())
-    if links and draw(st.booleans()):
-        prompt += f" [see]({draw(st.sampled_from(links))})"
-    lines = [f"- id: {qid}", f"  type: {kind}", f"  prompt: {q(prompt + ' ___' if kind == 'fill-in' else prompt)}",
-             f"  points: {draw(st.integers(1, 5))}"]
-    if draw(st.booleans()):
-        lines.append(f"  explanation: {q(draw(sentence()) + (' [more](https://example.org/a?b=1&c=2)' if draw(st.booleans()) else ''))}")
-    if kind in ("single", "multiple"):
-        texts = draw(st.lists(sentence(1, 4), min_size=2, max_size=5, unique_by=lambda t: " ".join(t.split()).casefold()))
-        correct = draw(st.sets(st.integers(0, len(texts) - 1), min_size=1, max_size=1 if kind == "single" else len(texts)))
-        lines.append("  options:")
-        for i, text in enumerate(texts):
-            lines.append(f"    - {{text: {q(text)}, correct: {str(i in correct).lower()}, feedback: {q(draw(sentence()))}}}")
-    elif kind == "true-false":
-        lines.append(f"  answer: {str(draw(st.booleans())).lower()}")
-    elif kind == "fill-in":
-        lines.append(f"  answers: {json.dumps(draw(st.lists(WORD, min_size=1, max_size=3)), ensure_ascii=False)}")
-    elif kind == "numeric":
-        lines.append(f"  answer: {draw(st.integers(-5000, 5000))}")
-        lines.append(f"  tolerance: {draw(st.sampled_from([0, 0.5, 2]))}")
-    elif kind == "matching":
-        lefts = draw(st.lists(sentence(1, 3), min_size=2, max_size=4, unique=True))
-        rights = draw(st.lists(sentence(1, 3), min_size=len(lefts), max_size=len(lefts), unique=True))
-        lines.append("  pairs:")
-        lines += [f"    - {{left: {q(a)}, right: {q(b)}}}" for a, b in zip(lefts, rights)]
-    elif kind == "ordering":
-        lines.append(f"  items: {json.dumps(draw(st.lists(sentence(1, 3), min_size=2, max_size=5, unique=True)), ensure_ascii=False)}")
-    else:
-        lines.append(f"  model_answer: {q(draw(sentence(3, 12)))}")
-    return "\n".join(lines)
 
 
 @st.composite

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from builders.base import BuildContext, BuildOptions
-from builders.model import ChoiceQuestion, Matching, Numeric, Ordering, Question, TrueFalse
+from builders.model import Question
 from builders.scorm import ScormBuilder
 from builders.scorm_quiz import question_key
 from builders.source import load_course
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOTS
+from tests.conftest import ROOTS
 from tests.hardening.figures import record
-from tests.scorm.scorm_support import FAST_ANSWER, Learner, LmsSession, Web, interactions, steps
+from tests.scorm.scorm_support import FAST_ANSWER, Learner, LmsSession, Web, interactions, longest_answer
 
 REPO = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = REPO / "tests" / "js" / "node_modules" / "scorm-again" / "dist"
@@ -184,20 +184,10 @@ def faults_web(tmp_path_factory: pytest.TempPathFactory):
     web.close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def tab(chromium):
+def tab(browser):
     """A fresh browser profile (empty localStorage) whose page errors must stay none."""
-    context = chromium.new_context()
+    context = browser.new_context()
     page = context.new_page()
     page.errors = []
     page.warnings = []
@@ -321,17 +311,6 @@ def test_an_updated_course_keeps_the_answers_to_unchanged_questions(tab, faults_
     assert refused == []
 
 
-def _longest(question: Question, max_length: int) -> list[tuple[str, str, str]]:
-    if isinstance(question, ChoiceQuestion):
-        options = question.options if question.type == "multiple" else question.options[-1:]
-        return [("tick", o.text, "") for o in options]
-    if isinstance(question, TrueFalse):
-        return [("tick_value", "false", "")]
-    if isinstance(question, (Matching, Ordering)):
-        return steps(question, False)
-    return [("type", ("9" if isinstance(question, Numeric) else "é; x:,") * max_length, "")]
-
-
 def test_the_largest_generated_course_fits_scorm_12_suspend_data(tab, faults_web: Web) -> None:
     course = faults_web.courses["largest"]
     session, learner = start(tab, faults_web, "largest", "1.2", "largest")
@@ -340,7 +319,7 @@ def test_the_largest_generated_course_fits_scorm_12_suspend_data(tab, faults_web
         for question in lesson.questions:
             box = learner.fieldset(question).locator("input[type=text], textarea")
             limit = int(box.get_attribute("maxlength")) if box.count() else 0
-            session.frame.evaluate(FAST_ANSWER, [question.id, _longest(question, limit), True])
+            session.frame.evaluate(FAST_ANSWER, [question.id, longest_answer(question, limit), True])
     cmi = session.leave()
     assert 3500 < len(cmi["suspend_data"]) <= 4096, len(cmi["suspend_data"])
     assert lost(cmi, "1.2", list(course.questions)) == 0

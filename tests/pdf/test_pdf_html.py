@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 from builders.model import Course, Essay, Matching, Ordering
 from builders.pdf_fragments import print_html
 from builders.pdf_html import css_string, document_html
-from builders.pdf_questions import shuffled, view
+from builders.pdf_questions import view
 from builders.pdf_render import BASE_URL, MemoryFetcher
 from builders.templating import templates_dir
 from tests.conftest import load
@@ -26,15 +26,6 @@ def features(all_features: Path) -> Course:
 
 def tree(course: Course, edition: str) -> HtmlElement:
     return lxml_html.document_fromstring(document_html(course, edition, "A4"))
-
-
-def test_shuffles_are_seeded_from_the_question_id() -> None:
-    assert shuffled(6, "match-them") == shuffled(6, "match-them")
-    assert shuffled(6, "match-them") != list(range(6))
-    assert sorted(shuffled(6, "x")) == list(range(6))
-    assert {tuple(shuffled(6, f"q{i}")) for i in range(20)}.__len__() > 1
-    assert shuffled(2, "any") == [1, 0], "two items are never left in source order"
-    assert shuffled(1, "one") == [0]
 
 
 def test_workbook_answer_spaces_are_empty(features: Course) -> None:

@@ -15,7 +15,7 @@ from builders.base import BuildContext, BuildOptions
 from builders.model import Course
 from builders.scorm import ScormBuilder
 from builders.source import load_course
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_COURSE, ROOTS
+from tests.conftest import EXAMPLE_COURSE, ROOTS
 
 HERE = Path(__file__).resolve().parent
 JS = HERE.parent / "js" / "node_modules"
@@ -115,16 +115,6 @@ def web(web_root: Path):
     server = Web(web_root)
     yield server
     server.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

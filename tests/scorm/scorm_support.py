@@ -471,3 +471,18 @@ def manifest_schema(version: str) -> etree.XMLSchema:
     parser.resolvers.add(_LocalXml())
     document = etree.fromstring(driver.encode(), parser, base_url=(XSD / "driver.xsd").as_uri())
     return etree.XMLSchema(etree.ElementTree(document))
+
+
+def longest_answer(question: Question, max_length: int) -> list[tuple[str, str, str]]:
+    """Steps that fill every control with the longest answer it takes."""
+    if isinstance(question, ChoiceQuestion):
+        if question.type == "multiple":
+            return [("tick", o.text, "") for o in question.options]
+        return [("tick", question.options[-1].text, "")]
+    if isinstance(question, TrueFalse):
+        return [("tick_value", "false", "")]
+    if isinstance(question, Matching):
+        return [("choose", p.left, question.pairs[0].right) for p in question.pairs]
+    if isinstance(question, Ordering):
+        return [("choose", item, str(n)) for n, item in enumerate(question.items, start=1)]
+    return [("type", ("9" if isinstance(question, Numeric) else "é; x:,") * max_length, "")]

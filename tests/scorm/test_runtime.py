@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 from scorm_support import (
-    FAST_ANSWER, SCORM_TYPES, Learner, LmsSession, essay_text, expected_raw, interactions,
+    FAST_ANSWER, longest_answer, SCORM_TYPES, Learner, LmsSession, essay_text, expected_raw, interactions,
     moodle_problems, right_response, status_of,
 )
 
 from builders.model import (
-    ChoiceQuestion, Essay, FillIn, Matching, Numeric, Ordering, Question, TrueFalse,
+    Essay, FillIn, Question,
 )
 from builders.scorm_quiz import question_key
 
@@ -261,21 +261,6 @@ def test_garbage_suspend_data_is_ignored(fresh_page, web, packages, version) -> 
         assert session.frame.locator(".cp-page:not([hidden])").get_attribute("data-page") == "title"
         session.leave()
         assert_clean(session)
-
-
-def longest_answer(question: Question, max_length: int) -> list[tuple[str, str, str]]:
-    """Steps that fill every control with the longest answer it takes."""
-    if isinstance(question, ChoiceQuestion):
-        if question.type == "multiple":
-            return [("tick", o.text, "") for o in question.options]
-        return [("tick", question.options[-1].text, "")]
-    if isinstance(question, TrueFalse):
-        return [("tick_value", "false", "")]
-    if isinstance(question, Matching):
-        return [("choose", p.left, question.pairs[0].right) for p in question.pairs]
-    if isinstance(question, Ordering):
-        return [("choose", item, str(n)) for n, item in enumerate(question.items, start=1)]
-    return [("type", ("9" if isinstance(question, Numeric) else "é; x:,") * max_length, "")]
 
 
 def test_the_longest_answers_fit_in_scorm_12_suspend_data(fresh_page, web, packages) -> None:
