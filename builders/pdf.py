@@ -4,32 +4,24 @@ In: the course model and the build options (page size, ``--fillable``). Out, in 
 folder: ``ID-workbook.pdf`` (student copy: lessons and worksheets, no answers),
 ``ID-answer-key.pdf`` (teacher's copy) and, on request, ``ID-workbook-fillable.pdf`` (answer
 spaces are form fields), plus a :class:`~builders.base.PageMap` of the workbook's printed pages
-for the EPUB page-list. HTML comes from :mod:`builders.pdf_html`, pages from
-:mod:`builders.pdf_render`.
+for the EPUB page-list. HTML comes from :mod:`builders.pdf_html`; each edition is laid out in
+parts (:mod:`builders.pdf_parts`, with :mod:`builders.pdf_render`) that
+:mod:`builders.pdf_merge` joins into one tagged file.
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pikepdf
 
 from .base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from .diagnostics import BuildError
 from .model import Course
-from .pdf_html import Edition, LessonView, document_html, lesson_views
-from .pdf_render import page_map, render, write
-
-if TYPE_CHECKING:
-    from weasyprint import Document
-
-
-@dataclass
-class Rendered:
-    edition: Edition
-    html: str
-    document: Document
+from .pdf_html import Edition, LessonView, lesson_views, stylesheet
+from .pdf_merge import PartPdf, merge
+from .pdf_parts import PART_BYTES, EditionLayout
+from .pdf_render import Renderer
 
 
 def page_size(course: Course, options: BuildOptions) -> str:
@@ -41,54 +33,23 @@ def file_name(course: Course, edition: Edition) -> str:
             "fillable": f"{course.id}-workbook-fillable.pdf"}[edition]
 
 
-def render_edition(course: Course, edition: Edition, size: str,
-                   lessons: tuple[LessonView, ...] | None = None) -> Rendered:
-    """Lay out one edition with an even number of pages (a blank last page when needed).
-
-    The whole is laid out once with the blank page :func:`needs_blank_page` predicts, and
-    again with the other choice only if the prediction was wrong: the footers' "of N" and
-    the page count on the contents page stay true without patching pages afterwards.
-    """
-    lessons = lessons if lessons is not None else lesson_views(course)
-    forms = edition == "fillable"
-    blank = needs_blank_page(course, edition, size, lessons)
-    html = document_html(course, edition, size, lessons=lessons, blank_page=blank)
-    document = _render(course, html, forms)
-    if len(document.pages) % 2:
-        html = document_html(course, edition, size, lessons=lessons, blank_page=not blank)
-        document = _render(course, html, forms)
-    return Rendered(edition, html, document)
-
-
-def needs_blank_page(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...]) -> bool:
-    """Whether the edition will have an odd number of pages, guessed cheaply where possible.
-
-    In a workbook every lesson and the glossary start on a right-hand (odd) page, so the
-    total is odd exactly when the last of them fills an odd number of pages: laying out that
-    tail alone is much faster than laying out the whole. The answer key has no such tail.
-    """
-    if edition == "answer-key":
-        return False
-    tail = document_html(course, edition, size, lessons=lessons, tail=True)
-    return len(_render(course, tail, edition == "fillable").pages) % 2 == 1
-
-
-def _render(course: Course, html: str, forms: bool) -> Document:
+def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
+                  target: Path, part_bytes: int = PART_BYTES) -> dict[str, str]:
+    """Lay out one edition part by part, write it to ``target``; return its page map."""
+    renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
+    laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes).run()
     try:
-        return render(html, course.media, forms=forms)
-    except Exception as exc:  # WeasyPrint raises many kinds; name the output that failed
-        raise BuildError(f"pdf: cannot lay out the pages: {exc}") from exc
-
-
-def identifier(course: Course, edition: Edition, size: str) -> bytes:
-    """The PDF file identifier: derived from the source, so rebuilding gives the same bytes."""
-    seed = f"{course.id}\n{course.version}\n{course.modified}\n{edition}\n{size}"
-    return hashlib.md5(seed.encode()).hexdigest().encode()
+        merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
+    except pikepdf.PdfError as exc:
+        raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
+    return {anchor: label for part in laid for anchor, label in part.page_map.items()}
 
 
 class PdfBuilder(Builder):
     name = "pdf"
     description = "Printable PDF workbook with worksheets, and a separate answer key"
+    part_bytes = PART_BYTES
+    """How much of a course one layout takes in (see :mod:`builders.pdf_parts`)."""
 
     def parts(self, options: BuildOptions) -> tuple[Edition, ...]:
         """Each edition lays out on its own: with two cores, the workbook and the answer key
@@ -99,13 +60,11 @@ class PdfBuilder(Builder):
         size = page_size(course, context.options)
         lessons = lesson_views(course)
         editions = [part for part in self.parts(context.options) if context.part in ("", part)]
-        paths, pages = [], None
+        paths, printed = [], None
         for edition in editions:
-            rendered = render_edition(course, edition, size, lessons)
             target = staging / file_name(course, edition)
-            write(rendered.document, target, identifier(course, edition, size), forms=edition == "fillable")
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes)
             paths.append(target)
             if edition == "workbook":
-                pages = page_map(rendered.document, rendered.html, course.anchors)
-        printed = PageMap(source=file_name(course, "workbook"), pages=pages) if pages is not None else None
+                printed = PageMap(source=file_name(course, "workbook"), pages=pages)
         return BuildResult(paths=paths, page_map=printed)

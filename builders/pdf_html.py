@@ -1,9 +1,10 @@
 """Course model -> the HTML document WeasyPrint turns into the workbook or the answer key.
 
 In: a :class:`~builders.model.Course`, the edition (``workbook``, ``answer-key`` or
-``fillable``) and the page size. Out: one self-contained HTML string (stylesheets inlined;
-images and fonts are fetched by :mod:`builders.pdf_render` from the course media and
-templates/pdf/fonts). :func:`document_html` is public so a benchmark can time WeasyPrint alone.
+``fillable``), the page size and the :class:`Part` of the edition. Out: the HTML of that part
+and, separately, the edition's stylesheet (images and fonts are fetched by
+:mod:`builders.pdf_render` from the course media and templates/pdf/fonts).
+:func:`document_html` gives the whole edition as one document, to read or to time WeasyPrint alone.
 """
 
 from __future__ import annotations
@@ -57,40 +58,74 @@ def lesson_views(course: Course) -> tuple[LessonView, ...]:
     )
 
 
-def document_html(course: Course, edition: Edition, page_size: str, *, blank_page: bool = False,
-                  lessons: tuple[LessonView, ...] | None = None, tail: bool = False) -> str:
-    """The complete HTML of one edition; ``blank_page`` adds an empty last page (duplex).
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A run of an edition that begins on a right-hand page and is laid out on its own
+    (:mod:`builders.pdf_parts`): the front matter, lessons (with their worksheets), the
+    answer key's grid, the glossary."""
 
-    ``tail``: only the part of a workbook that starts on the last right-hand page (the glossary,
-    or else the last lesson): its page count decides whether the whole needs a blank page.
-    """
+    front: bool = False
+    lessons: tuple[LessonView, ...] = ()
+    grid: bool = False
+    glossary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PartNumbers:
+    """What a part prints that the parts before it decide."""
+
+    first_page: int = 1
+    figures_before: int = 0
+    total_pages: int | None = None
+    """The edition's page count, stated in the front matter."""
+
+
+def whole_edition(lessons: tuple[LessonView, ...]) -> Part:
+    return Part(front=True, lessons=lessons, grid=True, glossary=True)
+
+
+def part_html(course: Course, edition: Edition, page_size: str, part: Part, numbers: PartNumbers,
+              lessons: tuple[LessonView, ...], *, standalone: bool = False) -> str:
+    """The HTML of one part. Its stylesheet is :func:`stylesheet`, which the renderer parses
+    once for all parts; ``standalone`` puts it in the document instead."""
     key = edition == "answer-key"
-    fillable = edition == "fillable"
     strings = course.strings
-    lessons = lessons if lessons is not None else lesson_views(course)
-    glossary = course.glossary
-    if tail:
-        lessons = () if glossary else lessons[-1:]
+    css = _part_css(numbers)
+    if standalone:
+        css = Markup(stylesheet(course, edition, page_size) + "\n" + css)
     return render(
         "pdf/answer-key.html.jinja" if key else "pdf/workbook.html.jinja",
         course=course, s=strings, title=f"{course.title} · {strings.answer_key}" if key else course.title,
-        edition=edition, key=key, fillable=fillable, front=not tail, lessons=lessons, glossary=glossary,
-        css=_stylesheet(course, edition, page_size), blank_page=blank_page,
-        prompt=_prompt_writer(key, fillable), zip=zip,
+        edition=edition, key=key, fillable=edition == "fillable", part=part, all_lessons=lessons,
+        glossary=course.glossary, css=css, total_pages=numbers.total_pages,
+        prompt=_prompt_writer(key, edition == "fillable"), zip=zip,
     )
 
 
-def _stylesheet(course: Course, edition: Edition, page_size: str) -> Markup:
+def document_html(course: Course, edition: Edition, page_size: str, *,
+                  lessons: tuple[LessonView, ...] | None = None) -> str:
+    """The whole edition as one self-contained HTML document, to read or to lay out in one go."""
+    lessons = lessons if lessons is not None else lesson_views(course)
+    return part_html(course, edition, page_size, whole_edition(lessons), PartNumbers(), lessons,
+                     standalone=True)
+
+
+def _part_css(numbers: PartNumbers) -> Markup:
+    rules = [f"body {{ counter-reset: figure {numbers.figures_before}; }}"]
+    if numbers.first_page != 1:
+        rules.append(f"@page :first {{ counter-reset: page {numbers.first_page}; }}")
+    return Markup("\n".join(rules))
+
+
+def stylesheet(course: Course, edition: Edition, page_size: str) -> str:
+    """Fonts, page boxes and print styles of an edition: the same for each of its parts."""
     strings = course.strings
-    before, _, after = strings.page_count.partition("{count}")
     page_css = render(
         "pdf/page.css.jinja", edition=edition, key=edition == "answer-key", size=PAGE_SIZES[page_size],
         running_title=css_string(course.title), page_word=css_string(strings.page),
-        of_word=css_string(strings.of), teacher_copy=css_string(strings.teacher_copy),
-        figure_word=css_string(strings.figure), pages_before=css_string(before),
-        pages_after=css_string(after),
+        teacher_copy=css_string(strings.teacher_copy), figure_word=css_string(strings.figure),
     )
-    return Markup(asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css)
+    return asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css
 
 
 def _prompt_writer(key: bool, fillable: bool) -> Callable[[QuestionView], Markup]:

@@ -1,9 +1,9 @@
 """HTML -> laid-out pages -> PDF bytes, with WeasyPrint; the only module that imports it.
 
-In: the HTML of :mod:`builders.pdf_html` and the course media. Out: a laid-out
-``weasyprint.Document`` (its pages give the page count and the page map, and it is written
-as is), then a tagged PDF/UA-1 file whose identifier and dates come from the source, never
-the clock.
+In: the HTML of one part of an edition (:mod:`builders.pdf_html`), the edition's stylesheet
+and the course media. Out: a laid-out ``weasyprint.Document`` (its pages give the page count,
+the pages of its anchors and the page map), then the part as a tagged PDF/UA-1 document whose
+dates come from the source, never the clock (:mod:`builders.pdf_merge` joins the parts).
 Images and fonts are served from memory (course media, templates/pdf/fonts): nothing else is
 fetched, so a build never touches the network or the course folder.
 """
@@ -11,12 +11,13 @@ fetched, so a build never touches the network or the course folder.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
-from weasyprint import HTML, Document
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .model import Media
@@ -28,6 +29,7 @@ PDF_VARIANT = "pdf/ua-1"
 _ID_RE = re.compile(r'\sid="([^"]+)"')
 _FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
 SANS, SERIF = "'Workbook Sans'", "'Workbook Serif'"
+T = TypeVar("T")
 
 
 class MemoryFetcher(URLFetcher):
@@ -75,17 +77,41 @@ def _font_declaration(match: re.Match) -> str:
     return f"font-family: {_workbook_family(match.group(1))}"
 
 
+class Renderer:
+    """Lays out the parts of one edition and writes each as a PDF/UA-1 document.
+
+    The stylesheet (with its ``@font-face`` fonts) is parsed once for every part, and images
+    are decoded once: a part costs its own layout and little more.
+    """
+
+    def __init__(self, media: Mapping[str, Media], css: str, *, forms: bool = False) -> None:
+        self.fetcher = MemoryFetcher(media)
+        self.fonts = FontConfiguration()
+        self.forms = forms or None
+        self.images: dict = {}
+        self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
+                                                font_config=self.fonts))
+
+    def layout(self, html: str) -> Document:
+        page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        return _fetching(lambda: page_html.render(
+            font_config=self.fonts, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT,
+            pdf_forms=self.forms, cache=self.images))
+
+    def pdf(self, document: Document) -> bytes:
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
+
+
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
-    page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=MemoryFetcher(media))
+    """Lay out one self-contained HTML document (its stylesheet inside it)."""
+    return Renderer(media, "", forms=forms).layout(html)
+
+
+def _fetching(step: Callable[[], T]) -> T:
     try:
-        return page_html.render(pdf_variant=PDF_VARIANT, pdf_forms=forms or None)
+        return step()
     except FatalURLFetchingError as exc:  # a BaseException: make it an ordinary, reported failure
         raise ValueError(f"{exc} (a build fetches nothing outside the course)") from exc
-
-
-def write(document: Document, target: Path, identifier: bytes, *, forms: bool = False) -> None:
-    document.write_pdf(target, pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
-                       pdf_forms=forms or None)
 
 
 def _marks_a_page(anchor: str, anchors: Mapping[str, object]) -> bool:
@@ -96,16 +122,17 @@ def _marks_a_page(anchor: str, anchors: Mapping[str, object]) -> bool:
     return anchor in anchors or anchor.startswith("question--")
 
 
-def page_map(document: Document, html: str, anchors: Mapping[str, object]) -> dict[str, str]:
+def page_map(document: Document, html: str, anchors: Mapping[str, object], first_page: int = 1) -> dict[str, str]:
     """For each page, the first model anchor (in document order) that begins there -> its label.
 
     A split element is listed in ``page.anchors`` of every page it spans; only its first page
-    counts. Labels are the printed page numbers (the footer's ``counter(page)``).
+    counts. Labels are the printed page numbers (the footer's ``counter(page)``), counted from
+    ``first_page``.
     """
     order = {anchor: i for i, anchor in enumerate(_ID_RE.findall(html)) if _marks_a_page(anchor, anchors)}
     seen: set[str] = set()
     pages: dict[str, str] = {}
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first_page):
         starting = [a for a in page.anchors if a in order and a not in seen]
         seen.update(page.anchors)
         if starting:

@@ -2,7 +2,8 @@
 
 - the example course (course/) in A4: workbook + answer key;
 - tests/roots/all-features in US Letter with ``--fillable``: workbook + answer key + fillable;
-- the ``coursepack new`` starter course in A4.
+- the ``coursepack new`` starter course in A4;
+- the example course again, each lesson laid out alone (many parts to join).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ def example_pdf(example_course: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="session")
 def features_pdf(all_features: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(all_features, tmp_path_factory.mktemp("features-pdf"), page_size="letter", fillable=True)
+
+
+@pytest.fixture(scope="session")
+def example_in_parts_pdf(example_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The example course again, every lesson laid out as a part of its own."""
+    return build(example_course, tmp_path_factory.mktemp("example-parts-pdf"), page_size="A4", part_bytes=1)
 
 
 @pytest.fixture(scope="session")

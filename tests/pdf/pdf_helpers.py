@@ -62,14 +62,19 @@ def squash(text: str) -> str:
     return "".join(text.split()).replace("-", "")
 
 
-def build(folder: Path, out: Path, page_size: str | None = None, fillable: bool = False) -> Built:
+def build(folder: Path, out: Path, page_size: str | None = None, fillable: bool = False,
+          part_bytes: int | None = None) -> Built:
+    """``part_bytes``: how much of the course each layout takes in (1: every lesson alone)."""
     course = load(folder)
     out.mkdir(parents=True, exist_ok=True)
     options = BuildOptions(page_size=page_size, fillable=fillable)
     complaints = _Complaints()
     logging.getLogger("weasyprint").addHandler(complaints)
     try:
-        result = PdfBuilder().build(course, out, BuildContext(options=options))
+        builder = PdfBuilder()
+        if part_bytes is not None:
+            builder.part_bytes = part_bytes
+        result = builder.build(course, out, BuildContext(options=options))
     finally:
         logging.getLogger("weasyprint").removeHandler(complaints)
     editions = {p.name.removeprefix(f"{course.id}-").removesuffix(".pdf"): p for p in result.paths}

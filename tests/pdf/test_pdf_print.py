@@ -92,19 +92,24 @@ def test_bookmarks_hold_every_lesson_and_worksheet(any_pdf: Built) -> None:
         assert (lesson.title in key_titles) == bool(lesson.questions)
 
 
-def test_running_header_and_page_x_of_y(any_pdf: Built) -> None:
+def test_running_header_and_page_number(any_pdf: Built) -> None:
     strings = any_pdf.course.strings
     pages = any_pdf.pages()
     for number, text in enumerate(pages, start=1):
         if number == 1 or not text.strip():
             continue  # the cover and the blank pages carry no header or footer
-        assert f"{strings.page} {number} {strings.of} {len(pages)}" in flat(text)
+        assert re.search(rf"\b{strings.page} {number}\b", flat(text)), f"page {number}"
         assert any_pdf.course.title in flat(text)
 
 
 def test_answer_key_says_teachers_copy_on_every_page(any_pdf: Built) -> None:
+    """Every printed page; a blank left-hand page (before a run of worksheets that starts on the
+    right, or at the very end) stays blank."""
     for number, text in enumerate(any_pdf.pages("answer-key"), start=1):
-        assert any_pdf.course.strings.teacher_copy in flat(text), f"page {number}"
+        if text.strip():
+            assert any_pdf.course.strings.teacher_copy in flat(text), f"page {number}"
+        else:
+            assert number % 2 == 0, f"page {number} is a blank right-hand page"
 
 
 def test_svg_figures_stay_vectors(features_pdf: Built) -> None:

@@ -1,0 +1,170 @@
+"""The laid-out parts of one edition -> one tagged PDF, with pikepdf.
+
+In: the PDF of each part (a complete PDF/UA document from WeasyPrint) and how many pages it
+laid out. Out: one file. The first part gives the catalogue (XMP metadata, language, viewer
+preferences); each part brings its pages, outline entries, named destinations, form fields and
+structure elements, which join the first part's ``Document`` element with their structure keys
+moved past the ones already in use. Everything is copied with one object map per part, so the
+tag tree, the form and the pages keep pointing at the same annotations. A part with an odd
+number of pages is followed by a blank page, so the next part starts on a right-hand page as
+it did when it was laid out alone, and the whole has an even number of pages.
+
+A link to an anchor in another part was written as :data:`XREF_URL` + anchor (WeasyPrint only
+links to anchors of the document it lays out); here it becomes a link to the named
+destination, inside the same tagged ``Link`` element.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pikepdf
+
+XREF_URL = "https://coursepack.invalid/xref/"
+
+
+@dataclass(frozen=True, slots=True)
+class PartPdf:
+    data: bytes
+    pages: int
+
+
+def merge(parts: Sequence[PartPdf], target: Path) -> int:
+    """Write the parts as one PDF; return its page count (blank pages included)."""
+    sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
+    out = sources[0]
+    tree = out.Root.StructTreeRoot
+    nums = tree.ParentTree.Nums
+    next_key = _next_key(nums)
+    _pad(out, parts[0].pages)
+    for part, source in zip(parts[1:], sources[1:]):
+        first = len(out.pages)
+        with warnings.catch_warnings():  # what extend() leaves behind is carried over below
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(source.pages)
+        for page in out.pages[first:]:
+            _shift_keys(page.obj, next_key)
+        copied = _copy(out, source, source.Root.StructTreeRoot)
+        for key, value in zip(copied.ParentTree.Nums[::2], copied.ParentTree.Nums[1::2]):
+            nums.append(int(key) + next_key)
+            nums.append(value)
+        next_key = _next_key(nums)
+        _adopt_elements(tree.K[0], copied.K[0])
+        _add_outline(out, source)
+        _add_destinations(out, source)
+        _add_fields(out, source)
+        _pad(out, part.pages)
+    tree.ParentTreeNextKey = next_key
+    _resolve_cross_references(out)
+    out.save(target, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    count = len(out.pages)
+    for source in sources:
+        source.close()
+    return count
+
+
+def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
+    """``obj`` of ``source`` in ``out``. Objects copied before (pages, annotations, fields) are
+    shared, never copied twice: the tag tree and the page point at the same annotation."""
+    if not obj.is_indirect:
+        obj = source.make_indirect(obj)
+    return out.copy_foreign(obj)
+
+
+def _adopt_elements(document: pikepdf.Dictionary, other: pikepdf.Dictionary) -> None:
+    for element in _kids(other):
+        if isinstance(element, pikepdf.Dictionary):
+            element.P = document
+        document.K.append(element)
+
+
+def _kids(element: pikepdf.Dictionary) -> list[pikepdf.Object]:
+    kids = element.get("/K", pikepdf.Array())
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _add_outline(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+    if "/Outlines" not in source.Root or "/First" not in source.Root.Outlines:
+        return
+    if "/Outlines" not in out.Root or "/First" not in out.Root.Outlines:
+        out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=0))
+    root = out.Root.Outlines
+    item = _copy(out, source, source.Root.Outlines).First
+    while item is not None:
+        following = item.get("/Next")
+        item.Parent = root
+        if "/First" in root:
+            root.Last.Next = item
+            item.Prev = root.Last
+        else:
+            root.First = item
+        root.Last = item
+        root.Count = int(root.get("/Count", 0)) + 1 + max(0, int(item.get("/Count", 0)))
+        item = following
+
+
+def _add_destinations(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+    if "/Names" not in source.Root or "/Dests" not in source.Root.Names:
+        return
+    if "/Names" not in out.Root:
+        out.Root.Names = pikepdf.Dictionary()
+    if "/Dests" not in out.Root.Names:
+        out.Root.Names.Dests = out.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    names = pikepdf.NameTree(out.Root.Names.Dests)
+    for name, destination in pikepdf.NameTree(_copy(out, source, source.Root.Names.Dests)).items():
+        names[name] = destination
+
+
+def _add_fields(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+    if "/AcroForm" not in source.Root:
+        return
+    if "/AcroForm" not in out.Root:
+        out.Root.AcroForm = _copy(out, source, source.Root.AcroForm)
+        return
+    fields = out.Root.AcroForm.Fields
+    for field in _copy(out, source, source.Root.AcroForm.Fields):
+        fields.append(field)
+
+
+def _next_key(nums: pikepdf.Array) -> int:
+    return max((int(key) for key in nums[::2]), default=-1) + 1
+
+
+def _shift_keys(page: pikepdf.Dictionary, offset: int) -> None:
+    """Move a copied page's structure keys (its own and its annotations') past ``offset``."""
+    if "/StructParents" in page:
+        page.StructParents = int(page.StructParents) + offset
+    for annotation in page.get("/Annots", []):
+        if "/StructParent" in annotation:
+            annotation.StructParent = int(annotation.StructParent) + offset
+
+
+def _pad(out: pikepdf.Pdf, laid_out: int) -> None:
+    if laid_out % 2:
+        size = out.pages[-1].mediabox
+        out.add_blank_page(page_size=(float(size[2]) - float(size[0]), float(size[3]) - float(size[1])))
+
+
+def _resolve_cross_references(out: pikepdf.Pdf) -> None:
+    names = _destination_names(out)
+    for page in out.pages:
+        for annotation in page.obj.get("/Annots", []):
+            action = annotation.get("/A")
+            if action is None or action.get("/S") != "/URI":
+                continue
+            uri = str(action.URI)
+            if uri.startswith(XREF_URL) and unquote(uri[len(XREF_URL):]) in names:
+                del annotation.A
+                annotation.Dest = pikepdf.String(unquote(uri[len(XREF_URL):]))
+
+
+def _destination_names(out: pikepdf.Pdf) -> set[str]:
+    if "/Names" not in out.Root or "/Dests" not in out.Root.Names:
+        return set()
+    return {str(name) for name in pikepdf.NameTree(out.Root.Names.Dests).keys()}
