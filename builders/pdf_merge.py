@@ -35,14 +35,20 @@ class PartPdf:
 
 
 def merge(parts: Sequence[PartPdf], target: Path) -> int:
-    """Write the parts as one PDF; return its page count (blank pages included)."""
-    sources = [pikepdf.open(io.BytesIO(part.data)) for part in parts]
-    out = sources[0]
+    """Write the parts as one PDF; return its page count (blank pages included).
+
+    Each part is opened, copied and closed in turn: a copied stream's data is read into the
+    joined file first (a copy otherwise reads it from its source when the file is written), so
+    memory holds the joined file and one part, not every part twice.
+    """
+    out = pikepdf.open(io.BytesIO(parts[0].data))
+    owned: set[tuple[int, int]] = set()
     tree = out.Root.StructTreeRoot
     nums = tree.ParentTree.Nums
     next_key = _next_key(nums)
     _pad(out, parts[0].pages)
-    for part, source in zip(parts[1:], sources[1:]):
+    for part in parts[1:]:
+        source = pikepdf.open(io.BytesIO(part.data))
         first = len(out.pages)
         with warnings.catch_warnings():  # what extend() leaves behind is carried over below
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -58,15 +64,40 @@ def merge(parts: Sequence[PartPdf], target: Path) -> int:
         _add_outline(out, source)
         _add_destinations(out, source)
         _add_fields(out, source)
+        _own_streams([page.obj for page in out.pages[first:]] + [out.Root.get("/AcroForm")], owned)
+        source.close()
         _pad(out, part.pages)
     tree.ParentTreeNextKey = next_key
     _resolve_cross_references(out)
     out.save(target, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     count = len(out.pages)
-    for source in sources:
-        source.close()
+    out.close()
     return count
+
+
+_BACK_LINKS = {"/Parent", "/P", "/Pg", "/Dest", "/D", "/A", "/StructParent", "/StructParents"}
+"""Keys that lead back into the document rather than down into a page's own objects."""
+
+
+def _own_streams(roots: list[pikepdf.Object | None], seen: set[tuple[int, int]]) -> None:
+    """Read the data of every stream under ``roots`` (a page's contents, fonts, images,
+    appearances) into the joined file, so that the part it came from can be closed."""
+    stack = [root for root in roots if root is not None]
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"), decode_parms=obj.get("/DecodeParms"))
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            stack.extend(value for key, value in obj.items() if key not in _BACK_LINKS)
+        elif isinstance(obj, pikepdf.Array):
+            stack.extend(obj)
 
 
 def _copy(out: pikepdf.Pdf, source: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
