@@ -136,8 +136,9 @@ def pandoc_version() -> str | None:
 # --- the WeasyPrint yardstick ----------------------------------------------------------------
 
 def write_pdf_html(course_dir: Path, out: Path) -> list[Path]:
-    """The HTML the PDF builder hands WeasyPrint, as files beside the fonts and (print-ready)
-    images it refers to, so WeasyPrint alone can read them from disk with its own fetcher."""
+    """The workbook and the answer key as one HTML document each (the content the PDF builder
+    lays out in parts, stylesheet included), as files beside the fonts and (print-ready) images
+    they refer to, so WeasyPrint alone can read them from disk with its own fetcher."""
     sys.path.insert(0, str(REPO))
     from builders.pdf import page_size
     from builders.pdf_html import document_html, lesson_views

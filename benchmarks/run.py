@@ -7,10 +7,11 @@ benchmarks/coursegen.py (``--quick``: no 1000), each step runs as a fresh proces
 time, CPU time and peak memory are recorded: ``coursepack check``, each format on its own
 (``--force``), the full build (all formats, ``--jobs`` = the number of cores), a rebuild where
 nothing changed; and beside them, on the same content, pandoc turning the lesson Markdown into
-an EPUB and WeasyPrint alone rendering the workbook and answer-key HTML the PDF builder makes.
-Quick steps are repeated (median of ``--repeat``); a step longer than 30 s runs once. For 1000
-lessons the full build and WeasyPrint alone are skipped (each costs as much as the PDF step
-again) and the rebuild covers EPUB and SCORM.
+an EPUB and WeasyPrint alone rendering the workbook and the answer key, each as one HTML
+document (the builder lays the same content out in parts). Quick steps are repeated (median of
+``--repeat``); a step longer than 30 s runs once. For 1000 lessons the full build and WeasyPrint
+alone are skipped (the first costs as much as the PDF step again, the second several GB and
+hours) and the rebuild covers EPUB and SCORM.
 
 Ratios matter more than seconds: the machine may be shared and noisy, but both sides of a ratio
 ran within the same minutes. Python's compiled-bytecode and Jinja2's template caches are warmed

@@ -42,30 +42,13 @@ def merge(parts: Sequence[PartPdf], target: Path) -> int:
     memory holds the joined file and one part, not every part twice.
     """
     out = pikepdf.open(io.BytesIO(parts[0].data))
-    owned: set[tuple[int, int]] = set()
     tree = out.Root.StructTreeRoot
-    nums = tree.ParentTree.Nums
-    next_key = _next_key(nums)
+    next_key = _next_key(tree.ParentTree.Nums)
+    owned: set[tuple[int, int]] = set()
     _pad(out, parts[0].pages)
     for part in parts[1:]:
-        source = pikepdf.open(io.BytesIO(part.data))
-        first = len(out.pages)
-        with warnings.catch_warnings():  # what extend() leaves behind is carried over below
-            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            out.pages.extend(source.pages)
-        for page in out.pages[first:]:
-            _shift_keys(page.obj, next_key)
-        copied = _copy(out, source, source.Root.StructTreeRoot)
-        for key, value in zip(copied.ParentTree.Nums[::2], copied.ParentTree.Nums[1::2]):
-            nums.append(int(key) + next_key)
-            nums.append(value)
-        next_key = _next_key(nums)
-        _adopt_elements(tree.K[0], copied.K[0])
-        _add_outline(out, source)
-        _add_destinations(out, source)
-        _add_fields(out, source)
-        _own_streams([page.obj for page in out.pages[first:]] + [out.Root.get("/AcroForm")], owned)
-        source.close()
+        with pikepdf.open(io.BytesIO(part.data)) as source:
+            next_key = _append(out, source, next_key, owned)
         _pad(out, part.pages)
     tree.ParentTreeNextKey = next_key
     _resolve_cross_references(out)
@@ -74,6 +57,28 @@ def merge(parts: Sequence[PartPdf], target: Path) -> int:
     count = len(out.pages)
     out.close()
     return count
+
+
+def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]]) -> int:
+    """Copy the pages of ``source`` and what belongs to them into ``out``; return the next free
+    structure key."""
+    first = len(out.pages)
+    with warnings.catch_warnings():  # what extend() leaves behind is carried over below
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        out.pages.extend(source.pages)
+    for page in out.pages[first:]:
+        _shift_keys(page.obj, next_key)
+    copied = _copy(out, source, source.Root.StructTreeRoot)
+    nums = out.Root.StructTreeRoot.ParentTree.Nums
+    for key, value in zip(copied.ParentTree.Nums[::2], copied.ParentTree.Nums[1::2]):
+        nums.append(int(key) + next_key)
+        nums.append(value)
+    _adopt_elements(out.Root.StructTreeRoot.K[0], copied.K[0])
+    _add_outline(out, source)
+    _add_destinations(out, source)
+    _add_fields(out, source)
+    _own_streams([page.obj for page in out.pages[first:]] + [out.Root.get("/AcroForm")], owned)
+    return next_key + _next_key(copied.ParentTree.Nums)
 
 
 _BACK_LINKS = {"/Parent", "/P", "/Pg", "/Dest", "/D", "/A", "/StructParent", "/StructParents"}
