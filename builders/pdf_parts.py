@@ -98,7 +98,8 @@ class EditionLayout:
         self.renderer = renderer
         self.parts = plan(course, edition, lessons, part_bytes)
         drafts = [self._html(part, PartNumbers()) for part in self.parts]
-        self.owner = {anchor: i for i, draft in enumerate(drafts) for anchor in _ID_RE.findall(draft)}
+        self.owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts)
+                      for anchor in _ID_RE.findall(draft)}
         self.figures = [draft.count("<figure") for draft in drafts]
         self.outside = [{a: numbered for a, numbered in _link_targets(draft).items()
                          if self.owner.get(a, i) != i} for i, draft in enumerate(drafts)]
@@ -147,9 +148,9 @@ class EditionLayout:
         for number, page in enumerate(document.pages, start=inputs.numbers.first_page):
             for anchor in page.anchors:
                 anchors.setdefault(anchor, number)
-        pages = (page_map(document, html, self.course.anchors, inputs.numbers.first_page)
-                 if self.edition == "workbook" else {})
-        return LaidOutPart(inputs, len(document.pages), anchors, pages, pdf)
+        printed = (page_map(document, html, self.course.anchors, inputs.numbers.first_page)
+                   if self.edition == "workbook" else {})
+        return LaidOutPart(inputs, len(document.pages), anchors, printed, pdf)
 
     def _html(self, part: Part, numbers: PartNumbers) -> str:
         return part_html(self.course, self.edition, self.page_size, part, numbers, self.lessons)
