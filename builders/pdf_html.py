@@ -80,10 +80,6 @@ class PartNumbers:
     """The edition's page count, stated in the front matter."""
 
 
-def whole_edition(lessons: tuple[LessonView, ...]) -> Part:
-    return Part(front=True, lessons=lessons, grid=True, glossary=True)
-
-
 def part_html(course: Course, edition: Edition, page_size: str, part: Part, numbers: PartNumbers,
               lessons: tuple[LessonView, ...], *, standalone: bool = False) -> str:
     """The HTML of one part. Its stylesheet is :func:`stylesheet`, which the renderer parses
@@ -106,8 +102,8 @@ def document_html(course: Course, edition: Edition, page_size: str, *,
                   lessons: tuple[LessonView, ...] | None = None) -> str:
     """The whole edition as one self-contained HTML document, to read or to lay out in one go."""
     lessons = lessons if lessons is not None else lesson_views(course)
-    return part_html(course, edition, page_size, whole_edition(lessons), PartNumbers(), lessons,
-                     standalone=True)
+    whole = Part(front=True, lessons=lessons, grid=True, glossary=True)
+    return part_html(course, edition, page_size, whole, PartNumbers(), lessons, standalone=True)
 
 
 def _part_css(numbers: PartNumbers) -> Markup:

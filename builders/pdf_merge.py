@@ -34,8 +34,8 @@ class PartPdf:
     pages: int
 
 
-def merge(parts: Sequence[PartPdf], target: Path) -> int:
-    """Write the parts as one PDF; return its page count (blank pages included).
+def merge(parts: Sequence[PartPdf], target: Path) -> None:
+    """Write the parts as one PDF (a blank page after each part with an odd page count).
 
     Each part is opened, copied and closed in turn: a copied stream's data is read into the
     joined file first (a copy otherwise reads it from its source when the file is written), so
@@ -54,9 +54,7 @@ def merge(parts: Sequence[PartPdf], target: Path) -> int:
     _resolve_cross_references(out)
     out.save(target, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    count = len(out.pages)
     out.close()
-    return count
 
 
 def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]]) -> int:
@@ -195,9 +193,10 @@ def _resolve_cross_references(out: pikepdf.Pdf) -> None:
             if action is None or action.get("/S") != "/URI":
                 continue
             uri = str(action.URI)
-            if uri.startswith(XREF_URL) and unquote(uri[len(XREF_URL):]) in names:
+            anchor = unquote(uri.removeprefix(XREF_URL))
+            if uri.startswith(XREF_URL) and anchor in names:
                 del annotation.A
-                annotation.Dest = pikepdf.String(unquote(uri[len(XREF_URL):]))
+                annotation.Dest = pikepdf.String(anchor)
 
 
 def _destination_names(out: pikepdf.Pdf) -> set[str]:

@@ -28,14 +28,15 @@ from .diagnostics import BuildError
 from .model import Course
 from .pdf_html import Edition, LessonView, Part, PartNumbers, part_html
 from .pdf_merge import XREF_URL
-from .pdf_render import Renderer, page_map
+from .pdf_render import ID_RE, Renderer, page_map
 
 PART_BYTES = 300_000
 """About how much lesson HTML one part holds: some 100 pages, 150 MB while it is laid out."""
 QUESTION_BYTES = 1_500
 """What a question weighs in that count (its worksheet rows, answers and explanations)."""
 MAX_ROUNDS = 5
-_ID_RE = re.compile(r'\sid="([^"]+)"')
+BYTES_PER_PAGE = 2_000
+"""Roughly how much HTML fills a page: only to size placeholder page numbers."""
 _HREF_RE = re.compile(r'href="#([^"]+)"')
 _LINK_RE = re.compile(r'<a\s[^>]*>')
 UNNUMBERED = ("glossary-link",)
@@ -99,11 +100,11 @@ class EditionLayout:
         self.parts = plan(course, edition, lessons, part_bytes)
         drafts = [self._html(part, PartNumbers()) for part in self.parts]
         self.owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts)
-                      for anchor in _ID_RE.findall(draft)}
+                      for anchor in ID_RE.findall(draft)}
         self.figures = [draft.count("<figure") for draft in drafts]
         self.outside = [{a: numbered for a, numbered in _link_targets(draft).items()
                          if self.owner.get(a, i) != i} for i, draft in enumerate(drafts)]
-        self.digits = len(str(sum(map(len, drafts)) // 2_000 + 1))
+        self.digits = len(str(sum(map(len, drafts)) // BYTES_PER_PAGE + 1))
 
     def run(self) -> list[LaidOutPart]:
         laid: list[LaidOutPart | None] = [None] * len(self.parts)
@@ -140,8 +141,6 @@ class EditionLayout:
         try:
             document = self.renderer.layout(html)
             pdf = self.renderer.pdf(document) if inputs.final else None
-        except BuildError:
-            raise
         except Exception as exc:  # WeasyPrint raises many kinds; name the output that failed
             raise BuildError(f"pdf: cannot lay out the pages of the {self.edition}: {exc}") from exc
         anchors: dict[str, int] = {}

@@ -26,7 +26,8 @@ from .templating import asset, templates_dir
 BASE_URL = "https://coursepack.invalid/"
 """Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
 PDF_VARIANT = "pdf/ua-1"
-_ID_RE = re.compile(r'\sid="([^"]+)"')
+ID_RE = re.compile(r'\sid="([^"]+)"')
+"""The ids of our HTML (every anchor a page can begin with)."""
 _FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
 SANS, SERIF = "'Workbook Sans'", "'Workbook Serif'"
 T = TypeVar("T")
@@ -129,7 +130,7 @@ def page_map(document: Document, html: str, anchors: Mapping[str, object], first
     counts. Labels are the printed page numbers (the footer's ``counter(page)``), counted from
     ``first_page``.
     """
-    order = {anchor: i for i, anchor in enumerate(_ID_RE.findall(html)) if _marks_a_page(anchor, anchors)}
+    order = {anchor: i for i, anchor in enumerate(ID_RE.findall(html)) if _marks_a_page(anchor, anchors)}
     seen: set[str] = set()
     pages: dict[str, str] = {}
     for number, page in enumerate(document.pages, start=first_page):

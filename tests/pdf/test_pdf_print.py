@@ -98,7 +98,7 @@ def test_running_header_and_page_number(any_pdf: Built) -> None:
     for number, text in enumerate(pages, start=1):
         if number == 1 or not text.strip():
             continue  # the cover and the blank pages carry no header or footer
-        assert re.search(rf"\b{strings.page} {number}\b", flat(text)), f"page {number}"
+        assert re.search(rf"\b{re.escape(strings.page)} {number}\b", flat(text)), f"page {number}"
         assert any_pdf.course.title in flat(text)
 
 
