@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--pdf-timeout", type=float, default=1800, help="seconds before a PDF step is given up")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--course", type=Path, default=REPO / "course", help="the example course")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="generated course sizes")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000], help="generated course sizes (none: the example course only)")
     args = parser.parse_args()
 
     def log(message: str) -> None:

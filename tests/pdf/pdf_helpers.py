@@ -118,15 +118,21 @@ def outline(pdf: Path) -> list[tuple[int, str, int]]:
 
 
 def contents_pages(built: Built, edition: str = "workbook") -> dict[str, int]:
-    """Title -> page number as printed on the contents page (leader dots, then the number)."""
-    text = squash(built.pages(edition)[1])
-    assert squash(built.course.strings.contents) in text
-    entries = {}
-    for lesson in built.course.lessons:
-        match = re.search(re.escape(squash(lesson.title)) + r"\.{3,}(\d+)", text)
-        if match:
-            entries[lesson.title] = int(match.group(1))
-    return entries
+    """Title -> page number as printed on the contents page (the dots between them are drawn,
+    not text)."""
+    text = built.pages(edition)[1]
+    assert squash(built.course.strings.contents) in squash(text)
+    titles = [lesson.title for lesson in built.course.lessons]
+    if edition == "answer-key":
+        titles.insert(0, built.course.strings.answers_at_a_glance)
+    return {title: number for title in titles if (number := listed_page(text, title)) is not None}
+
+
+def listed_page(text: str, title: str) -> int | None:
+    """The number printed after ``title`` in ``text``, the title however it wrapped."""
+    spread = r"[\s-]*".join(re.escape(char) for char in squash(title))
+    match = re.search(spread + r"\s+(\d+)\b", text)
+    return int(match.group(1)) if match else None
 
 
 def first_page_with(built: Built, needle: str, edition: str = "workbook") -> int:
