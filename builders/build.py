@@ -116,26 +116,32 @@ _WORKER_COURSE: Course | None = None
 
 def _run(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
          page_maps: dict[str, PageMap | None], jobs: int, progress: Callable[[str], None]) -> dict[str, BuildResult]:
-    """Run the builders; one that needs another's page map starts when that one is done.
+    """Run the builders; one that needs another's page map starts as soon as it is made.
 
     In parallel, each of a builder's :meth:`~builders.base.Builder.parts` is a job of its own
-    (the workbook and the answer key lay out on two cores); a builder is done when all are."""
+    (the workbook and the answer key lay out on two cores); a builder is done when all are, but
+    the part that makes the page map hands it on at once (the EPUB does not wait for the answer
+    key)."""
     results: dict[str, BuildResult] = {}
     units = [(builder, part) for builder in builders for part in builder.parts(context.options)]
     waiting = list(units)
     pieces: dict[str, dict[str, BuildResult]] = {builder.name: {} for builder in builders}
+    made: dict[str, PageMap] = {}
 
     def ready(builder: Builder) -> bool:
         provider = NEEDS_PAGE_MAP.get(builder.name)
-        return provider is None or provider in results or provider not in {b.name for b in builders}
+        return (provider is None or provider in made or provider in results
+                or provider not in {b.name for b in builders})
 
     def context_for(builder: Builder, part: str = "") -> BuildContext:
-        provider = NEEDS_PAGE_MAP.get(builder.name)
-        page_map = results[provider].page_map if provider in results else page_maps.get(provider or "")
+        provider = NEEDS_PAGE_MAP.get(builder.name) or ""
+        page_map = made[provider] if provider in made else page_maps.get(provider)
         return BuildContext(options=context.options, page_map=page_map, part=part)
 
     def finished(builder: Builder, part: str, result: BuildResult) -> None:
         pieces[builder.name][part] = result
+        if result.page_map is not None:
+            made[builder.name] = result.page_map
         order = builder.parts(context.options)
         if len(pieces[builder.name]) == len(order):
             done = [pieces[builder.name][p] for p in order]
@@ -147,6 +153,8 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
             _stop_if_requested()
             progress(f"building {builder.name}")
             results[builder.name] = _build_one(builder, course, staging, context_for(builder))
+            if results[builder.name].page_map is not None:
+                made[builder.name] = results[builder.name].page_map
         return results
 
     import multiprocessing  # here, not at the top: a one-format build starts quicker

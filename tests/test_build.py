@@ -64,6 +64,17 @@ def test_the_parts_of_a_format_are_built_in_parallel(starter_course: Path, tmp_p
         assert len(builders) == jobs  # one process for both, or one each
 
 
+def test_the_page_map_is_handed_on_before_the_other_parts_finish(starter_course: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The EPUB needs only the workbook's page numbers: it must not wait for the answer key."""
+    monkeypatch.setattr(registry, "BUILDERS", {"parts": "tests.fakes.fake_builders:SlowRightPartsBuilder", **FAKES})
+    monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"book": "parts"})
+    out = tmp_path / "out"
+    run(starter_course, out, ["parts", "book"], jobs=2)
+    assert (tmp_path / "right-saw-book").read_text() == "True"
+    assert "[('x', '1')]" in (out / "my-first-course.book").read_text()
+
+
 def test_a_failed_builder_leaves_the_output_folder_as_it_was(starter_course: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run(starter_course, out, ["pages"])

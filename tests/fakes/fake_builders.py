@@ -66,3 +66,18 @@ class PartsBuilder(Builder):
                 time.sleep(0.01)
         left = any(p.suffix == ".left" for p in paths)
         return BuildResult(paths, PageMap("left", {"x": "1"}) if left else None)
+
+
+class SlowRightPartsBuilder(PartsBuilder):
+    """PartsBuilder whose right part (without the page map) keeps going until the book that
+    needs the left part's page map exists (up to 10 s), and notes whether it saw it."""
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        result = super().build(course, staging, context)
+        if context.part == "right":
+            book = staging / f"{course.id}.book"
+            deadline = time.monotonic() + 10
+            while not book.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            (staging.parent / "right-saw-book").write_text(str(book.exists()))
+        return result
