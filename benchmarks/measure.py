@@ -85,23 +85,35 @@ def measure(command: list[str], repeat: int = 1, once_above: float | None = None
             **kwargs: object) -> Measurement:
     """Run ``command`` ``repeat`` times (stopping at the first failure): median and peak.
     A first run longer than ``once_above`` seconds is not repeated."""
-    result = Measurement()
-    peaks, cpus = [], []
+    return measure_in_turn({"step": (command, kwargs)}, repeat, once_above)["step"]
+
+
+def measure_in_turn(commands: dict[str, tuple[list[str], dict]], repeat: int = 1,
+                    once_above: float | None = None) -> dict[str, Measurement]:
+    """Each command once per round, in turn, for ``repeat`` rounds; each its median and peak.
+
+    On a shared machine load comes in bursts: measured in turn, a burst slows every step a
+    little instead of one step a lot, so the ratios between them hold. A command stops at its
+    first failure; one whose first run took longer than ``once_above`` seconds runs once."""
+    results = {name: Measurement() for name in commands}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for n in range(repeat):
-        if n == 1 and once_above is not None and result.runs[0] > once_above:
-            break
-        seconds, peak, cpu, code, stderr = run_once(command, **kwargs)  # type: ignore[arg-type]
-        if code != 0:
-            result.error = stderr or f"exit status {code}"
-            break
-        result.runs.append(round(seconds, 4))
-        peaks.append(peak)
-        cpus.append(cpu)
-    if result.runs:
-        result.seconds = statistics.median(result.runs)
-        result.cpu_seconds = round(statistics.median(cpus), 4)
-        result.peak_mb = round(max(peaks), 1)
-    return result
+        for name, (command, kwargs) in commands.items():
+            result = results[name]
+            if result.error or (n >= 1 and once_above is not None and result.runs[0] > once_above):
+                continue
+            seconds, peak, cpu, code, stderr = run_once(command, **kwargs)
+            if code != 0:
+                result.error = stderr or f"exit status {code}"
+                continue
+            result.runs.append(round(seconds, 4))
+            samples[name].append((peak, cpu))
+    for name, result in results.items():
+        if result.runs and not result.error:
+            result.seconds = statistics.median(result.runs)
+            result.cpu_seconds = round(statistics.median(cpu for _, cpu in samples[name]), 4)
+            result.peak_mb = round(max(peak for peak, _ in samples[name]), 1)
+    return results
 
 
 def pdf_pages(path: Path) -> int | None:

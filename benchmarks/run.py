@@ -1,6 +1,6 @@
 """The coursepack benchmark (not a test: nothing is asserted). Prints a table and writes JSON.
 
-    python benchmarks/run.py [--quick] [--repeat 3] [--pdf-timeout 1800] [--out benchmarks/results]
+    python benchmarks/run.py [--quick | --sizes [N ...]] [--repeat 5] [--pdf-timeout 1800] [--out benchmarks/results]
 
 For the example course (course/) and courses of 100 and 1000 lessons made by
 benchmarks/coursegen.py (``--quick``: no 1000), each step runs as a fresh process whose wall
@@ -9,7 +9,8 @@ time, CPU time and peak memory are recorded: ``coursepack check``, each format o
 nothing changed; and beside them, on the same content, pandoc turning the lesson Markdown into
 an EPUB and WeasyPrint alone rendering the workbook and the answer key, each as one HTML
 document (the builder lays the same content out in parts). Quick steps are repeated (median of
-``--repeat``); a step longer than 30 s runs once. For 1000 lessons the full build and WeasyPrint
+``--repeat``); a step longer than 30 s runs once. ``check``, EPUB, SCORM and pandoc are measured
+in turn, one run of each per round, so a burst of load from elsewhere slows them alike. For 1000 lessons the full build and WeasyPrint
 alone are skipped (the first costs as much as the PDF step again, the second several GB and
 hours) and the rebuild covers EPUB and SCORM.
 
@@ -32,10 +33,9 @@ from pathlib import Path
 
 from coursegen import generate
 from measure import (
-    COURSEPACK, REPO, Measurement, measure, pandoc_command, pandoc_version, pdf_pages, run_once,
+    COURSEPACK, REPO, Measurement, measure, measure_in_turn, pandoc_command, pandoc_version, pdf_pages, run_once,
 )
 
-FORMATS = ("epub", "scorm", "pdf")
 CHEAP_SECONDS = 30.0
 """Steps quicker than this are repeated (median); slower ones run once."""
 STEP_LABELS = {
@@ -100,9 +100,18 @@ def bench_course(course: Path, work: Path, args: argparse.Namespace, env: dict[s
         log(f"    {_cell(steps[name])}")
         return steps[name]
 
-    step("check", [*COURSEPACK, "-q", "check", str(course)])
-    for name in FORMATS:
-        step(name, build_command(course, work / name, [name]), timeout=args.pdf_timeout if name == "pdf" else None)
+    quick = {"check": ([*COURSEPACK, "-q", "check", str(course)], {"env": env}),
+             **{name: (build_command(course, work / name, [name]), {"env": env}) for name in ("epub", "scorm")}}
+    pandoc = pandoc_command(course, work / "pandoc.epub")
+    if pandoc is not None:
+        quick["pandoc"] = (pandoc, {"env": env, "cwd": course / "lessons"})
+    else:
+        steps["pandoc"] = Measurement(error="not available on this machine")
+    log(f"  {', '.join(STEP_LABELS[name] for name in quick)} (in turn) ...")
+    for name, measured in measure_in_turn(quick, args.repeat, once_above=CHEAP_SECONDS).items():
+        steps[name] = measured
+        log(f"    {STEP_LABELS[name]}: {_cell(measured)}")
+    step("pdf", build_command(course, work / "pdf", ["pdf"]), timeout=args.pdf_timeout)
     pages = {p.name: pdf_pages(p) for p in sorted((work / "pdf").glob("*.pdf"))}
     if full:
         step("build", build_command(course, work / "all", None), timeout=args.pdf_timeout * 2)
@@ -114,7 +123,6 @@ def bench_course(course: Path, work: Path, args: argparse.Namespace, env: dict[s
     steps["rebuild"].extra = {"formats": ",".join(formats or ["all"]),
                               "rewrote_nothing": outputs_state(rebuild_dir) == before}
 
-    step("pandoc", pandoc_command(course, work / "pandoc.epub"), cwd=course / "lessons")
     if full and steps["pdf"].ok:
         html_dir, alone_dir = work / "html", work / "alone"
         alone_dir.mkdir()
@@ -195,10 +203,17 @@ def table(results: dict) -> str:
     for key, label in RATIO_LABELS.items():
         values = [courses[n]["ratios"].get(key) for n in names]
         lines.append(f"{label:<30}" + "".join(f"{'-' if v is None else f'{v:g}':>{CELL}}" for v in values))
+    fastest = [" / ".join(_fastest(courses[n]["steps"].get(step)) for step in ("check", "epub", "scorm")) for n in names]
+    lines.append(f"{'fastest run: check/EPUB/SCORM':<30}" + "".join(f"{f:>{CELL}}" for f in fastest))
     rebuilt = [courses[n]["steps"]["rebuild"].get("extra", {}) for n in names]
     lines.append(f"{'rebuild rewrote nothing':<30}" + "".join(
         f"{str(r.get('rewrote_nothing', '-')) + ' (' + str(r.get('formats', '-')) + ')':>{CELL}}" for r in rebuilt))
     return "\n".join(lines)
+
+
+def _fastest(m: dict | None) -> str:
+    """The quickest of a step's runs: what the step costs when nothing else wants the CPU."""
+    return f"{min(m['runs']):.2f}" if m and m.get("runs") else "-"
 
 
 def _machine_line(m: dict) -> str:
@@ -219,7 +234,7 @@ def warm_up(course: Path, work: Path, env: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the 1000-lesson course")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each quick step (median)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each quick step (median)")
     parser.add_argument("--pdf-timeout", type=float, default=1800, help="seconds before a PDF step is given up")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--course", type=Path, default=REPO / "course", help="the example course")
