@@ -64,6 +64,8 @@ def test_contents_page_numbers_are_where_the_lessons_start(any_pdf: Built) -> No
     assert set(listed) == {lesson.title for lesson in any_pdf.course.lessons}
     for lesson in any_pdf.course.lessons:
         assert listed[lesson.title] == first_page_with(any_pdf, lesson_heading(any_pdf, lesson)), lesson.title
+    for edition in ("workbook", "answer-key"):
+        assert ".." not in any_pdf.pages(edition)[1], "the dots between titles and numbers are drawn, not read out"
 
 
 def test_lessons_start_on_right_hand_pages_and_worksheets_on_new_pages(any_pdf: Built) -> None:
