@@ -135,7 +135,10 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
 
     def context_for(builder: Builder, part: str = "") -> BuildContext:
         provider = NEEDS_PAGE_MAP.get(builder.name) or ""
-        page_map = made[provider] if provider in made else page_maps.get(provider)
+        if provider in results:
+            page_map = results[provider].page_map
+        else:
+            page_map = made[provider] if provider in made else page_maps.get(provider)
         return BuildContext(options=context.options, page_map=page_map, part=part)
 
     def finished(builder: Builder, part: str, result: BuildResult) -> None:
@@ -153,8 +156,6 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
             _stop_if_requested()
             progress(f"building {builder.name}")
             results[builder.name] = _build_one(builder, course, staging, context_for(builder))
-            if results[builder.name].page_map is not None:
-                made[builder.name] = results[builder.name].page_map
         return results
 
     import multiprocessing  # here, not at the top: a one-format build starts quicker

@@ -193,8 +193,10 @@ def _resolve_cross_references(out: pikepdf.Pdf) -> None:
             if action is None or action.get("/S") != "/URI":
                 continue
             uri = str(action.URI)
+            if not uri.startswith(XREF_URL):
+                continue
             anchor = unquote(uri.removeprefix(XREF_URL))
-            if uri.startswith(XREF_URL) and anchor in names:
+            if anchor in names:
                 del annotation.A
                 annotation.Dest = pikepdf.String(anchor)
 
