@@ -33,7 +33,15 @@ from pathlib import Path
 
 from coursegen import generate
 from measure import (
-    COURSEPACK, REPO, Measurement, measure, measure_in_turn, pandoc_command, pandoc_version, pdf_pages, run_once,
+    COURSEPACK,
+    REPO,
+    Measurement,
+    measure,
+    measure_in_turn,
+    pandoc_command,
+    pandoc_version,
+    pdf_pages,
+    run_once,
 )
 
 CHEAP_SECONDS = 30.0

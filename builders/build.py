@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import signal
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -22,9 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .base import Builder, BuildContext, BuildOptions, BuildResult, PageMap
+from .base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from .cache import BuildCache, fingerprint
-from .diagnostics import BuildError, CoursepackError, Diagnostic, SourceError, StrictError, UsageError
+from .diagnostics import (
+    BuildError,
+    CoursepackError,
+    Diagnostic,
+    SourceError,
+    StrictError,
+    UsageError,
+)
 from .model import Course
 from .registry import available, get_builder
 
@@ -67,7 +74,9 @@ def build(
 
     _STOP.clear()
     progress("checking the course")
-    from .source import load_course  # Markdown, YAML and lxml only when something is built
+    from .source import (
+        load_course,  # Markdown, YAML and lxml only when something is built
+    )
 
     course, warnings = load_course(course_dir)
     builders = [get_builder(name) for name in stale]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .base import BuildOptions, PageMap
-from .templating import templates_dir
+from .shared.templating import templates_dir
 
 CACHE_FILE = ".coursepack-build.json"
 _CODE_DIR = Path(__file__).resolve().parent

@@ -75,7 +75,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     """Run an action, turning expected failures into messages and exit codes."""
-    from .diagnostics import CoursepackError, SourceError  # not at the top: `--help` stays quick
+    from .diagnostics import (  # not at the top: `--help` stays quick
+        CoursepackError,
+        SourceError,
+    )
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)

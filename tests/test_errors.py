@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 
 from builders.cli import main
-from builders.templating import templates_dir
+from builders.shared.templating import templates_dir
 from tests.hardening.figures import record
 
 CASES = Path(__file__).resolve().parent / "errors"

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from builders.base import BuildContext, PageMap
-from builders.epub import EpubBuilder
+from builders.epub.builder import EpubBuilder
 from builders.model import Course
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOTS, load
 

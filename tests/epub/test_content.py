@@ -9,7 +9,6 @@ import pytest
 from epubtools import EPUB_TYPE, NS, XML_LANG, Book
 from lxml import etree
 
-from builders.markdown import plain_text
 from builders.model import (
     ChoiceQuestion,
     Essay,
@@ -19,6 +18,7 @@ from builders.model import (
     Ordering,
     TrueFalse,
 )
+from builders.source.markdown import plain_text
 
 ALL = ("example", "all-features", "all-features-pages", "rtl", "starter")
 ROLE_OF_TYPE = {

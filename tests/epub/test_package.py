@@ -10,12 +10,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubtools import EPUB_TYPE, GOLDEN, NS, PAGE_MAP, REPO, UPDATE_GOLDENS, XML_LANG, Book
+from epubtools import (
+    EPUB_TYPE,
+    GOLDEN,
+    NS,
+    PAGE_MAP,
+    REPO,
+    UPDATE_GOLDENS,
+    XML_LANG,
+    Book,
+)
 
 from builders.base import BuildContext
-from builders.epub import make_epub
-from builders.epub_layout import UUID_NAMESPACE
-from builders.epub_xhtml import manifest_properties, parse
+from builders.epub.builder import make_epub
+from builders.epub.layout import UUID_NAMESPACE
+from builders.epub.xhtml import manifest_properties, parse
 
 
 def metas(book: Book, prop: str) -> list[str]:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from builders.base import Builder, BuildContext, BuildOptions, BuildResult, PageMap
+from builders.base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from builders.diagnostics import BuildError
 from builders.model import Course
 

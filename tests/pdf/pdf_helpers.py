@@ -16,7 +16,7 @@ import pypdf
 
 from builders.base import BuildContext, BuildOptions, PageMap
 from builders.model import Course, Lesson
-from builders.pdf import PdfBuilder
+from builders.pdf.builder import PdfBuilder
 from tests.conftest import load
 
 

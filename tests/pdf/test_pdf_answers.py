@@ -5,9 +5,9 @@ from __future__ import annotations
 import pypdf
 from pdf_helpers import Built, flat, pdfinfo, squash
 
-from builders.markdown import plain_text
 from builders.model import ChoiceQuestion, Course, Essay, FillIn, Numeric, TrueFalse
-from builders.pdf_questions import view
+from builders.pdf.questions import view
+from builders.source.markdown import plain_text
 
 TICKED, EMPTY = "☑", "☐"
 

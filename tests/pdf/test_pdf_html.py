@@ -11,11 +11,11 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from builders.model import Course, Essay, Matching, Ordering
-from builders.pdf_fragments import print_html
-from builders.pdf_html import css_string, document_html
-from builders.pdf_questions import view
-from builders.pdf_render import BASE_URL, MemoryFetcher
-from builders.templating import templates_dir
+from builders.pdf.fragments import print_html
+from builders.pdf.html import css_string, document_html
+from builders.pdf.questions import view
+from builders.pdf.render import BASE_URL, MemoryFetcher
+from builders.shared.templating import templates_dir
 from tests.conftest import load
 
 

@@ -1,4 +1,4 @@
-"""An edition is laid out in parts and joined (builders.pdf_parts, builders.pdf_merge): the joined
+"""An edition is laid out in parts and joined (builders.pdf.parts, builders.pdf.merge): the joined
 file must read exactly as one document would, numbers, links, bookmarks and tags included."""
 
 from __future__ import annotations
@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdf_helpers import Built, contents_pages, first_page_with, lesson_heading, outline, squash
+from pdf_helpers import (
+    Built,
+    contents_pages,
+    first_page_with,
+    lesson_heading,
+    outline,
+    squash,
+)
 
-from builders.pdf_html import lesson_views
-from builders.pdf_merge import XREF_URL
-from builders.pdf_parts import link_across_parts, plan
+from builders.pdf.html import lesson_views
+from builders.pdf.merge import XREF_URL
+from builders.pdf.parts import link_across_parts, plan
 from tests.conftest import load
 
 

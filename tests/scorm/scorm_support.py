@@ -20,9 +20,16 @@ from lxml import etree
 from playwright.sync_api import Frame, Locator, Page
 
 from builders.model import (
-    ChoiceQuestion, Course, FillIn, Matching, Numeric, Ordering, Question, TrueFalse,
+    ChoiceQuestion,
+    Course,
+    FillIn,
+    Matching,
+    Numeric,
+    Ordering,
+    Question,
+    TrueFalse,
 )
-from builders.scorm_quiz import ALPHABET, LEFT_IDS, number_text
+from builders.scorm.quiz import ALPHABET, LEFT_IDS, number_text
 
 # --- the web server -------------------------------------------------------------------------
 

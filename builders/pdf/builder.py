@@ -1,0 +1,70 @@
+"""The PDF builder: a printable workbook, a separate answer key, and optionally a fillable workbook.
+
+In: the course model and the build options (page size, ``--fillable``). Out, in the staging
+folder: ``ID-workbook.pdf`` (student copy: lessons and worksheets, no answers),
+``ID-answer-key.pdf`` (teacher's copy) and, on request, ``ID-workbook-fillable.pdf`` (answer
+spaces are form fields), plus a :class:`~builders.base.PageMap` of the workbook's printed pages
+for the EPUB page-list. HTML comes from :mod:`builders.pdf.html`; each edition is laid out in
+parts (:mod:`builders.pdf.parts`, with :mod:`builders.pdf.render`) that
+:mod:`builders.pdf.merge` joins into one tagged file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+
+from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
+from ..diagnostics import BuildError
+from ..model import Course
+from .html import Edition, LessonView, lesson_views, stylesheet
+from .merge import PartPdf, merge
+from .parts import PART_BYTES, EditionLayout
+from .render import Renderer
+
+
+def page_size(course: Course, options: BuildOptions) -> str:
+    return options.page_size or course.pdf.page_size
+
+
+def file_name(course: Course, edition: Edition) -> str:
+    return {"workbook": f"{course.id}-workbook.pdf", "answer-key": f"{course.id}-answer-key.pdf",
+            "fillable": f"{course.id}-workbook-fillable.pdf"}[edition]
+
+
+def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
+                  target: Path, part_bytes: int = PART_BYTES) -> dict[str, str]:
+    """Lay out one edition part by part, write it to ``target``; return its page map."""
+    renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
+    laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes).run()
+    try:
+        merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
+    except pikepdf.PdfError as exc:
+        raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
+    return {anchor: label for part in laid for anchor, label in part.page_map.items()}
+
+
+class PdfBuilder(Builder):
+    name = "pdf"
+    description = "Printable PDF workbook with worksheets, and a separate answer key"
+    part_bytes = PART_BYTES
+    """How much of a course one layout takes in (see :mod:`builders.pdf.parts`)."""
+
+    def parts(self, options: BuildOptions) -> tuple[Edition, ...]:
+        """Each edition lays out on its own: with two cores, the workbook and the answer key
+        are built at the same time."""
+        return ("workbook", "answer-key", "fillable") if options.fillable else ("workbook", "answer-key")
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        size = page_size(course, context.options)
+        lessons = lesson_views(course)
+        editions = [part for part in self.parts(context.options) if context.part in ("", part)]
+        paths, printed = [], None
+        for edition in editions:
+            target = staging / file_name(course, edition)
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes)
+            paths.append(target)
+            if edition == "workbook":
+                printed = PageMap(source=file_name(course, "workbook"), pages=pages)
+        return BuildResult(paths=paths, page_map=printed)

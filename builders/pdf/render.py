@@ -1,0 +1,141 @@
+"""HTML -> laid-out pages -> PDF bytes, with WeasyPrint; the only module that imports it.
+
+In: the HTML of one part of an edition (:mod:`builders.pdf.html`), the edition's stylesheet
+and the course media. Out: a laid-out ``weasyprint.Document`` (its pages give the page count,
+the pages of its anchors and the page map), then the part as a tagged PDF/UA-1 document whose
+dates come from the source, never the clock (:mod:`builders.pdf.merge` joins the parts).
+Images and fonts are served from memory (course media, templates/pdf/fonts): nothing else is
+fetched, so a build never touches the network or the course folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+from urllib.parse import unquote
+
+from lxml import etree
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from ..model import Media
+from ..shared.templating import asset, templates_dir
+
+BASE_URL = "https://coursepack.invalid/"
+"""Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
+PDF_VARIANT = "pdf/ua-1"
+ID_RE = re.compile(r'\sid="([^"]+)"')
+"""The ids of our HTML (every anchor a page can begin with)."""
+_FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
+SANS, SERIF = "'Workbook Sans'", "'Workbook Serif'"
+T = TypeVar("T")
+
+
+class MemoryFetcher(URLFetcher):
+    """Serves ``media/…`` from the course and ``fonts/…`` from templates/pdf; refuses the rest."""
+
+    def __init__(self, media: Mapping[str, Media]) -> None:
+        super().__init__(fail_on_errors=True)
+        self.media = media
+        self.fonts = {p.name for p in (templates_dir() / "pdf" / "fonts").glob("*.ttf")}
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        path = unquote(url.removeprefix(BASE_URL))
+        if path in self.media:
+            item = self.media[path]
+            data = svg_with_workbook_fonts(item.data) if item.media_type == "image/svg+xml" else item.data
+            return URLFetcherResponse(url, data, {"Content-Type": item.media_type})
+        if path.startswith("fonts/") and path[6:] in self.fonts:
+            return URLFetcherResponse(url, asset(f"pdf/{path}"), {"Content-Type": "font/ttf"})
+        raise ValueError(f"{url} is not part of the course")
+
+
+def svg_with_workbook_fonts(data: bytes) -> bytes:
+    """An SVG whose text is set in the shipped faces (serif stays serif), never a system font."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    if not root.get("font-family"):
+        root.set("font-family", SANS)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("font-family"):
+            element.set("font-family", _workbook_family(element.get("font-family")))
+        if "font-family" in (element.get("style") or ""):
+            element.set("style", _FONT_RE.sub(_font_declaration, element.get("style")))
+        if element.tag.endswith("}style") and element.text:
+            element.text = _FONT_RE.sub(_font_declaration, element.text)
+    return etree.tostring(root)
+
+
+def _workbook_family(families: str) -> str:
+    first = families.split(",")[0].strip().strip("'\"").lower()
+    return SERIF if "serif" in first and "sans" not in first else SANS
+
+
+def _font_declaration(match: re.Match) -> str:
+    return f"font-family: {_workbook_family(match.group(1))}"
+
+
+class Renderer:
+    """Lays out the parts of one edition and writes each as a PDF/UA-1 document.
+
+    The stylesheet (with its ``@font-face`` fonts) is parsed once for every part, and images
+    are decoded once: a part costs its own layout and little more.
+    """
+
+    def __init__(self, media: Mapping[str, Media], css: str, *, forms: bool = False) -> None:
+        self.fetcher = MemoryFetcher(media)
+        self.fonts = FontConfiguration()
+        self.forms = forms or None
+        self.images: dict = {}
+        self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
+                                                font_config=self.fonts))
+
+    def layout(self, html: str) -> Document:
+        page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        return _fetching(lambda: page_html.render(
+            font_config=self.fonts, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT,
+            pdf_forms=self.forms, cache=self.images))
+
+    def pdf(self, document: Document) -> bytes:
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
+
+
+def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
+    """Lay out one self-contained HTML document (its stylesheet inside it)."""
+    return Renderer(media, "", forms=forms).layout(html)
+
+
+def _fetching(step: Callable[[], T]) -> T:
+    try:
+        return step()
+    except FatalURLFetchingError as exc:  # a BaseException: make it an ordinary, reported failure
+        raise ValueError(f"{exc} (a build fetches nothing outside the course)") from exc
+
+
+def _marks_a_page(anchor: str, anchors: Mapping[str, object]) -> bool:
+    """Model anchors and questions (ids every output shares); not footnotes, which float
+    to the foot of the page in print but sit at the end of the chapter in an e-book."""
+    if "--fn" in anchor:
+        return False
+    return anchor in anchors or anchor.startswith("question--")
+
+
+def page_map(document: Document, html: str, anchors: Mapping[str, object], first_page: int = 1) -> dict[str, str]:
+    """For each page, the first model anchor (in document order) that begins there -> its label.
+
+    A split element is listed in ``page.anchors`` of every page it spans; only its first page
+    counts. Labels are the printed page numbers (the footer's ``counter(page)``), counted from
+    ``first_page``.
+    """
+    order = {anchor: i for i, anchor in enumerate(ID_RE.findall(html)) if _marks_a_page(anchor, anchors)}
+    seen: set[str] = set()
+    pages: dict[str, str] = {}
+    for number, page in enumerate(document.pages, start=first_page):
+        starting = [a for a in page.anchors if a in order and a not in seen]
+        seen.update(page.anchors)
+        if starting:
+            pages[min(starting, key=order.__getitem__)] = str(number)
+    return pages

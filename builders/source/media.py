@@ -1,0 +1,155 @@
+"""Paths named in a course -> files inside the course folder, and images read into Media.
+
+Refuses anything that leaves the course folder (``..``, absolute paths, symbolic links that
+point outside, URLs): a build reads only the course and never the network.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..diagnostics import Report
+from ..model import Media, SourcePos
+
+MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+_SVG_NS = "http://www.w3.org/2000/svg"
+_SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_ENTITIES = "declares XML entities (<!ENTITY>), which are not allowed: save it again as plain SVG"
+_PORTABLE_NAME = re.compile(r"^[\w.-]+$")
+"""Letters (any script), digits, '_', '.', '-': a name every zip tool, e-reader and LMS keeps."""
+_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]([^'"]*)""", re.IGNORECASE)
+
+
+class MediaLoader:
+    def __init__(self, root: Path, report: Report) -> None:
+        self.root = root
+        self.real_root = root.resolve()
+        self.report = report
+        self.loaded: dict[str, Media] = {}
+
+    def inside(self, name: str, base: Path, pos: SourcePos, what: str) -> Path | None:
+        """The file ``name`` (relative to ``base``) if it is inside the course folder and exists."""
+        if urlsplit(name).scheme:
+            self.report.error(pos, f"{what} '{name}' is a URL: {what}s must be files in the course folder "
+                                   "(a build never downloads anything)")
+            return None
+        if name.startswith("/") or PurePosixPath(name).is_absolute() or (len(name) > 1 and name[1] == ":"):
+            self.report.error(pos, f"{what} '{name}' is an absolute path: write it relative to the file that names it")
+            return None
+        path = base / name
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            self.report.error(pos, f"{what} '{name}' cannot be resolved (a symbolic link loop?)")
+            return None
+        if not real.is_relative_to(self.real_root):
+            self.report.error(pos, f"{what} '{name}' is outside the course folder")
+            return None
+        if real.is_dir():
+            self.report.error(pos, f"{what} '{name}' is a folder, not a file")
+            return None
+        if not real.is_file():
+            self.report.error(pos, f"{what} '{name}' not found{self._case_hint(path)}")
+            return None
+        return path
+
+    def _case_hint(self, path: Path) -> str:
+        parent = path.parent
+        if parent.is_dir():
+            for sibling in parent.iterdir():
+                if sibling.name.lower() == path.name.lower():
+                    return f" (there is '{sibling.name}': names are case-sensitive)"
+        return ""
+
+    def image(self, src: str, base: Path, pos: SourcePos, what: str) -> str | None:
+        """Check an image reference and load it; returns its Course.media key."""
+        path = self.inside(unquote(src), base, pos, what)
+        if path is None:
+            return None
+        key = PurePosixPath(path.resolve().relative_to(self.real_root)).as_posix()
+        if key in self.loaded:
+            return key
+        odd = next((part for part in key.split("/") if not _PORTABLE_NAME.match(part)), None)
+        if odd is not None:
+            self.report.error(pos, f"{what} '{src}': the name '{odd}' has spaces or signs that e-readers and "
+                                   f"zip tools mangle; rename it with letters, digits, '-', '_' and '.' only "
+                                   f"(e.g. '{_portable(odd)}')")
+            return None
+        media_type = MEDIA_TYPES.get(path.suffix.lower())
+        if media_type is None:
+            self.report.error(pos, f"{what} '{src}' is not SVG, PNG or JPEG: convert it to one of these")
+            return None
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            self.report.error(pos, f"{what} '{src}' is {size / 2**20:.1f} MB; images are limited to "
+                                   f"{MAX_IMAGE_BYTES // 2**20} MB (shrink or compress it)")
+            return None
+        data = path.read_bytes()
+        problem = _content_problem(data, media_type)
+        if problem:
+            self.report.error(pos, f"{what} '{src}' {problem}")
+            return None
+        if media_type == "image/svg+xml":
+            data = _without_doctype(data)
+        self.loaded[key] = Media(key, media_type, data, pos)
+        return key
+
+
+def _portable(name: str) -> str:
+    return re.sub(r"[^\w.]+", "-", name).strip("-") or "image"
+
+
+def _content_problem(data: bytes, media_type: str) -> str | None:
+    if media_type in _MAGIC:
+        return None if data.startswith(_MAGIC[media_type]) else f"is not a valid {media_type[6:].upper()} file"
+    try:
+        root = etree.fromstring(data, _SVG_PARSER)
+    except etree.XMLSyntaxError as exc:
+        return _ENTITIES if "entity" in exc.msg.lower() else f"is not well-formed SVG ({exc.msg})"
+    if root.tag != f"{{{_SVG_NS}}}svg":
+        return "is not an SVG image (its root element must be <svg> in the SVG namespace)"
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and list(dtd.iterentities()):
+        return _ENTITIES  # external ones could read local files, nested ones blow up (billion laughs)
+    for node in root.itersiblings(preceding=True):
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet":
+            return f"refers to a style sheet ({node.get('href')}): SVG images must be self-contained"
+    for element in root.iter():
+        problem = _element_problem(element)
+        if problem:
+            return problem
+    return None
+
+
+def _element_problem(element: etree._Element) -> str | None:
+    if not isinstance(element.tag, str):
+        return _ENTITIES if isinstance(element, etree._Entity) else None
+    name = etree.QName(element).localname
+    if name in ("script", "foreignObject"):
+        return f"contains <{name}>, which is not allowed"
+    values = list(element.attrib.items()) + ([("style", element.text)] if name == "style" and element.text else [])
+    for attr, value in values:
+        local = etree.QName(attr).localname
+        if local.startswith("on"):
+            return f"has an event handler ({local}), which is not allowed"
+        if local == "href" and not value.startswith("#"):
+            return f"refers to '{value}': SVG images must be self-contained"
+        for match in _CSS_URL.finditer(value):
+            target = match.group(1) or match.group(2) or ""
+            if not target.startswith("#"):
+                return f"refers to '{target}': SVG images must be self-contained"
+    return None
+
+
+def _without_doctype(data: bytes) -> bytes:
+    """An SVG without its document type declaration (EPUB forbids external DTD identifiers)."""
+    root = etree.fromstring(data, _SVG_PARSER)
+    if root.getroottree().docinfo.doctype == "":
+        return data
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
