@@ -18,7 +18,7 @@ from builders.model import (
     Ordering,
     TrueFalse,
 )
-from builders.source.markdown import plain_text
+from builders.shared.xhtml import plain_text
 
 ALL = ("example", "all-features", "all-features-pages", "rtl", "starter")
 ROLE_OF_TYPE = {

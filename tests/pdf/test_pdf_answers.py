@@ -7,7 +7,7 @@ from pdf_helpers import Built, flat, pdfinfo, squash
 
 from builders.model import ChoiceQuestion, Course, Essay, FillIn, Numeric, TrueFalse
 from builders.pdf.questions import view
-from builders.source.markdown import plain_text
+from builders.shared.xhtml import plain_text
 
 TICKED, EMPTY = "☑", "☐"
 
