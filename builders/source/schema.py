@@ -44,7 +44,7 @@ COURSE: tuple[FieldSpec, ...] = (
     FieldSpec("publisher", "text", False, "", "Also the EPUB's accessibility certifier (else the authors)."),
     FieldSpec("license", "text", False, "", "The licence of your course, e.g. `CC BY 4.0`."),
     FieldSpec("version", "text", False, "1.0.0", "The edition's version, printed on the title page."),
-    FieldSpec("description", "text", False, "", "A sentence or two: EPUB metadata and SCORM manifest."),
+    FieldSpec("description", "text", False, "", "A sentence or two: EPUB and PDF metadata, the SCORM title page."),
     FieldSpec("date", "date YYYY-MM-DD", False, None,
               "The edition date; without it `SOURCE_DATE_EPOCH`, else 1980-01-01 (never the clock)."),
     FieldSpec("cover", "image path", False, None,
