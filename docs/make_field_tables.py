@@ -11,6 +11,7 @@ tests/test_docs.py runs the check, so a field added to the code without its docs
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -37,7 +38,15 @@ def default(spec: FieldSpec) -> str:
         return "required"
     if spec.default in (None, "", [], ()):
         return "–"
-    shown = yaml.safe_dump(spec.default, default_flow_style=True).strip().removesuffix("\n...").strip()
+    value = spec.default
+    if isinstance(value, bool):
+        shown = str(value).lower()
+    elif isinstance(value, float):
+        shown = f"{value:g}"
+    elif isinstance(value, str) and yaml.safe_load(value) != value:
+        shown = json.dumps(value)  # "1.2": unquoted, YAML would read a number
+    else:
+        shown = str(value)
     return f"`{shown}`"
 
 
