@@ -71,13 +71,14 @@ EXAMPLES = list(examples())
 
 
 def small_course(root: Path, lesson: str = "", glossary: str | None = None) -> Path:
-    """A course of one lesson, with the example course's images in media/."""
+    """A course of one lesson, with the images of the example and the starter course in media/."""
     root.mkdir()
     (root / "course.yml").write_text("id: docs-example\ntitle: Docs example\n", encoding="utf-8")
     (root / "lessons").mkdir()
     (root / "lessons" / "01-lesson.md").write_text(
         lesson or "---\nid: lesson\ntitle: A lesson\n---\nSome text.\n", encoding="utf-8")
     shutil.copytree(REPO / "course" / "media", root / "media")
+    shutil.copytree(REPO / "templates" / "new" / "media", root / "media", dirs_exist_ok=True)
     if glossary is not None:
         (root / "glossary.yml").write_text(glossary, encoding="utf-8")
     return root
