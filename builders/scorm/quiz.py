@@ -38,7 +38,7 @@ SCORM_TYPES = {
 KEY_LENGTH = 5
 """Characters of a question's key in suspend_data (base 36 of a hash of its id)."""
 SUSPEND_FORMAT = "cp1"
-"""First field of suspend_data: the encoding and its version (see the README)."""
+"""First field of suspend_data: the encoding and its version (see docs/scorm-moodle.md)."""
 MAX_STORED_COUNT = 36 ** 2 - 1
 """Attempt counters and interaction indexes are stored in at most two base-36 digits."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..diagnostics import Report
 from ..model import SourcePos
+from .schema import FieldSpec, names, required
 from .yamlpos import YamlList, YamlMap
 
 
@@ -55,6 +56,10 @@ class Fields:
                 continue  # the typo above already says where it is
             if key not in self.data or self.data[key] is None:
                 self.report.error(self.data.pos, f"{self.what} is missing the required field '{key}'")
+
+    def check_fields(self, specs: tuple[FieldSpec, ...]) -> None:
+        """check_keys with the allowed and required names of a section of :mod:`.schema`."""
+        self.check_keys(names(specs), required(specs))
 
     def at(self, key: str) -> SourcePos:
         return self.data.at(key)

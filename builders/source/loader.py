@@ -24,7 +24,7 @@ from ..model import (
     Strings,
 )
 from ..shared.strings import direction_of
-from . import settings
+from . import schema, settings
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
@@ -34,10 +34,6 @@ from .textfile import read_text
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
 COURSE_FILE = "course.yml"
-COURSE_FIELDS = (
-    "id", "title", "subtitle", "language", "authors", "publisher", "license", "version",
-    "description", "date", "cover", "lessons", "glossary", "assessment", "scorm", "pdf", "strings",
-)
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -103,7 +99,7 @@ class _Loader:
             return None
 
     def build(self, f: Fields, pos: SourcePos) -> Course:
-        f.check_keys(COURSE_FIELDS, ("id", "title"))
+        f.check_fields(schema.COURSE)
         course_id = f.text("id")
         if course_id and not SLUG_RE.match(course_id):
             self.report.error(f.at("id"), f"course id '{course_id}' is not valid: use {SLUG_RULE}")
@@ -190,7 +186,7 @@ class _Loader:
             self.report.error(SourcePos(path, 2), f"the front matter must be fields (id: ..., title: ...), not {kind(front)}")
             return None
         ff = Fields(front, self.report, "lesson front matter")
-        ff.check_keys(("id", "title", "objectives"), ("id", "title"))
+        ff.check_fields(schema.FRONT_MATTER)
         lesson_id = ff.text("id")
         if lesson_id and not SLUG_RE.match(lesson_id):
             self.report.error(ff.at("id"), f"lesson id '{lesson_id}' is not valid: use {SLUG_RULE}")

@@ -23,6 +23,7 @@ from ..model import (
     TrueFalse,
 )
 from ..shared.xhtml import plain_text
+from . import schema
 from .fields import Fields, kind, suggestion
 from .markdown import Renderer, fill_in_prompt
 from .yamlpos import YamlMap, YamlSyntaxError, load
@@ -33,22 +34,6 @@ SLUG_RULE = "lowercase letters, digits and single hyphens, e.g. 'delian-league'"
 LinkCheck = Callable[[str, SourcePos], "str | None"]
 """Checks a link target written at a position: the rewritten target, or None once reported."""
 
-COMMON_FIELDS = ("id", "type", "prompt", "explanation", "points")
-TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    "single": ("options",),
-    "multiple": ("options",),
-    "true-false": ("answer",),
-    "fill-in": ("answers",),
-    "numeric": ("answer", "tolerance"),
-    "matching": ("pairs",),
-    "ordering": ("items",),
-    "essay": ("model_answer", "lines"),
-}
-REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
-    "single": ("options",), "multiple": ("options",), "true-false": ("answer",),
-    "fill-in": ("answers",), "numeric": ("answer",), "matching": ("pairs",),
-    "ordering": ("items",), "essay": (),
-}
 
 
 class QuizReader:
@@ -100,8 +85,7 @@ class QuizReader:
             return None
         qid = f.text("id")
         f.what = f"question '{qid}'" if qid else "a question"
-        allowed = COMMON_FIELDS + TYPE_FIELDS.get(qtype, ())
-        f.check_keys(allowed, ("id", "type", "prompt") + REQUIRED_FIELDS.get(qtype, ()))
+        f.check_fields(schema.QUESTION + schema.QUESTION_TYPE_FIELDS.get(qtype, ()))
         if qid:
             self._check_id(qid, f.at("id"))
         if not qtype:
@@ -189,7 +173,7 @@ class QuizReader:
         options = []
         for item, pos in f.mapping_list("options"):
             of = Fields(item, self.report, f"an option of question '{qid}'")
-            of.check_keys(("text", "correct", "feedback"), ("text",))
+            of.check_fields(schema.OPTION)
             html = self._inline(of.text("text"), of.at("text"), f.what)
             options.append(Option(
                 text=plain_text(html), html=html, correct=of.boolean("correct"),
@@ -201,7 +185,7 @@ class QuizReader:
         pairs = []
         for item, _pos in f.mapping_list("pairs"):
             pf = Fields(item, self.report, f"a pair of question '{qid}'")
-            pf.check_keys(("left", "right"), ("left", "right"))
+            pf.check_fields(schema.PAIR)
             pairs.append(Pair(pf.text("left"), pf.text("right")))
         self._at_least_two(f, "pairs", pairs, qid)
         for side in ("left", "right"):

@@ -8,6 +8,7 @@ import re
 
 from ..model import Assessment, PdfSettings, ScormSettings, Strings
 from ..shared.strings import CATALOGUES, catalogue_for
+from . import schema
 from .fields import Fields
 
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -37,7 +38,7 @@ def assessment(f: Fields) -> Assessment:
     if data is None:
         return Assessment(passing_score=None, attempts=0)
     af = Fields(data, f.report, "assessment")
-    af.check_keys(("passing_score", "attempts"))
+    af.check_fields(schema.ASSESSMENT)
     score = af.number("passing_score", None, minimum=0, maximum=100)
     attempts = af.number("attempts", 0, minimum=0, maximum=100, integer=True)
     return Assessment(passing_score=score, attempts=int(attempts or 0))
@@ -48,7 +49,7 @@ def scorm(f: Fields) -> ScormSettings:
     if data is None:
         return ScormSettings(version="1.2", sco_per_lesson=False)
     sf = Fields(data, f.report, "scorm")
-    sf.check_keys(("version", "sco_per_lesson"))
+    sf.check_fields(schema.SCORM)
     version = sf.text("version", "1.2")
     if version not in ("1.2", "2004"):
         f.report.error(sf.at("version"), f"unknown SCORM version '{version}': use \"1.2\" or \"2004\"")
@@ -61,7 +62,7 @@ def pdf(f: Fields) -> PdfSettings:
     if data is None:
         return PdfSettings(page_size="A4")
     pf = Fields(data, f.report, "pdf")
-    pf.check_keys(("page_size",))
+    pf.check_fields(schema.PDF)
     size = pf.text("page_size", "A4")
     normal = {"a4": "A4", "letter": "letter"}.get(size.lower())
     if normal is None:
