@@ -7,16 +7,21 @@ dates come from the source, never the clock (:mod:`builders.pdf.merge` joins the
 Images and fonts are served from memory (course media, the course's fonts, templates/pdf/fonts):
 nothing else is fetched, so a build never touches the network or the course folder.
 
-WeasyPrint copies every ``@font-face`` font into a temporary folder of its own (one per
+WeasyPrint copies every ``@font-face`` font into a temporary folder (one per
 ``FontConfiguration``) and removes it only when the configuration is garbage-collected, which a
-worker process that exits never does: :meth:`Renderer.close` removes it, on success or failure.
+worker process that exits never does. So the :class:`Renderer` gives WeasyPrint a folder of its
+own, named after the process (``coursepack-fonts-PID-…``), and removes it when it closes, on
+success or failure; a folder whose process was killed is removed by the next build.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote
 
@@ -34,6 +39,7 @@ PDF_VARIANT = "pdf/ua-1"
 ID_RE = re.compile(r'\sid="([^"]+)"')
 """The ids of our HTML (every anchor a page can begin with)."""
 _FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
+FONT_FOLDER_PREFIX = "coursepack-fonts-"
 T = TypeVar("T")
 
 
@@ -97,6 +103,7 @@ class Renderer:
                  fonts: FontSet | None = None) -> None:
         self.fetcher = MemoryFetcher(media, fonts)
         self.fonts = FontConfiguration()
+        self.fonts._folder = _font_folder()  # where add_font_face writes, instead of its own mkdtemp
         self.forms = forms or None
         self.images: dict = {}
         try:
@@ -117,7 +124,7 @@ class Renderer:
 
     def close(self) -> None:
         """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
-        folder = getattr(self.fonts, "_folder", None)  # weasyprint.text.fonts.FontConfiguration
+        folder = getattr(self.fonts, "_folder", None)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
             self.fonts._folder = None
@@ -127,6 +134,26 @@ class Renderer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _font_folder() -> Path:
+    """A new temporary folder for one renderer's fonts, after removing those of dead processes."""
+    temp = Path(tempfile.gettempdir())
+    for folder in temp.glob(f"{FONT_FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FONT_FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-", dir=temp))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
