@@ -29,7 +29,8 @@ class EpubBuilder(Builder):
 
 def make_epub(course: Course, context: BuildContext) -> bytes:
     """The bytes of the EPUB (no file written: handy for tests and benchmarks)."""
-    from .package import package  # ebooklib loads when an EPUB is made, not when a course is checked
+    # ebooklib loads when an EPUB is made, not when a course is checked
+    from .package import package
 
     layout = Layout(course)
     docs = documents(course, layout, context.page_map)

@@ -8,7 +8,8 @@ which holds every word of the course, the interface strings and, in its styleshe
 heads) and the text of the SVG images. Attribute values are left out (alternative text is read
 aloud, not drawn). The distinct characters of that text are tested against the code points of the
 fonts (:class:`~builders.pdf.fonts.FontSet`, whose stacks give every text every face); only when
-some are missing are the course's texts searched for the first line that holds one.
+some are missing are the course's texts searched for the first line that holds one (in reading
+order: course.yml, the lessons, the glossary; a comment before the printed use would be named).
 """
 
 from __future__ import annotations

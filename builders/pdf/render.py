@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -129,7 +129,7 @@ class Renderer:
             shutil.rmtree(folder, ignore_errors=True)
             self.fonts._folder = None
 
-    def __enter__(self) -> Renderer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_helpers import pdffonts, squash
 from pdf_helpers import build as build_pdf
+from pdf_helpers import pdffonts, squash
 
 from builders.cli import main
 from builders.pdf.coverage import unprintable
@@ -86,9 +86,9 @@ def test_a_lesson_character_is_located_in_the_lesson(cjk_course: Path) -> None:
     assert warning.message.startswith("the PDF fonts (the bundled DejaVu faces) cannot draw '同' (U+540C), nor ")
 
 
-def test_only_printed_characters_count(starter_course: Path, course_copy) -> None:  # noqa: ANN001
+def test_only_printed_characters_count(starter_course: Path, course_copy) -> None:
     """Alternative text is not drawn and a comment is not printed: neither is reported; the same
-    character in the text is, at its line (not at the earlier comment: that would be found first)."""
+    character in the printed text is."""
     course = course_copy(starter_course)
     assert unprintable(load(course)) == []
     replace(course / LESSON, "![Diagram:", "![図 Diagram:")
@@ -99,7 +99,7 @@ def test_only_printed_characters_count(starter_course: Path, course_copy) -> Non
     assert "cannot draw '図' (U+56F3):" in warning.message
 
 
-def test_text_of_an_svg_image_is_checked(starter_course: Path, course_copy) -> None:  # noqa: ANN001
+def test_text_of_an_svg_image_is_checked(starter_course: Path, course_copy) -> None:
     course = course_copy(starter_course)
     replace(course / "media" / "diagram.svg", ">PDF workbook<", ">PDF workbook 図<")
     [warning] = unprintable(load(course))

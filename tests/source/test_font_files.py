@@ -42,7 +42,7 @@ def with_fs_type(data: bytes, fs_type: int) -> bytes:
 
 def test_fonts_are_read_into_the_model_in_role_order(tmp_path: Path) -> None:
     data = DEJAVU.read_bytes()
-    course, warnings = load_course(course_with_fonts(tmp_path, {"sans": data, "body": data}))
+    course, _warnings = load_course(course_with_fonts(tmp_path, {"sans": data, "body": data}))
     assert [(f.role, f.path, f.pos.line) for f in course.pdf.fonts] == [
         ("body", "media/fonts/F1.ttf", 35), ("sans", "media/fonts/F0.ttf", 34)]
     assert course.pdf.fonts[0].data == data
