@@ -128,9 +128,7 @@ COURSE_DIR = click.argument("course_dir", default="course", type=click.Path(path
 @click.pass_obj
 def check(out: Output, course_dir: Path, strict: bool) -> None:
     """Validate a course without building anything."""
-    from .source import load_course
-
-    course, warnings = run(out, load_course, course_dir)
+    course, warnings = run(out, _check_course, course_dir)
     out.diagnostics(warnings)
     questions = course.questions
     out.info(
@@ -140,6 +138,21 @@ def check(out: Output, course_dir: Path, strict: bool) -> None:
     )
     if strict and warnings:
         sys.exit(EXIT_WARNINGS)
+
+
+def _check_course(course_dir: Path) -> tuple:
+    """Load the course, then run every output's own checks (none lays anything out), so that
+    ``check`` reports what ``build`` would (the PDF's missing characters, SCORM's limits)."""
+    from .base import BuildOptions
+    from .diagnostics import SourceError
+    from .registry import available, get_builder
+    from .source import load_course
+
+    course, warnings = load_course(course_dir)
+    problems = [d for name in available() for d in get_builder(name).check(course, BuildOptions())]
+    if any(d.severity == "error" for d in problems):
+        raise SourceError([d for d in problems if d.severity == "error"])
+    return course, warnings + problems
 
 
 def _formats(value: str | None) -> list[str] | None:

@@ -217,9 +217,37 @@ class ScormSettings:
     sco_per_lesson: bool
 
 
+FontRole = Literal["body", "bold", "italic", "sans"]
+FONT_ROLES: tuple[str, ...] = ("body", "bold", "italic", "sans")
+"""The faces a course may give the PDF (course.yml ``pdf: fonts:``): body text, its bold and its
+italic, and the sans-serif text (labels, running heads, page numbers, code)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontFile:
+    """A font file of the course (TrueType or OpenType), read and parsed once by the loader."""
+
+    role: FontRole
+    path: str
+    """Course-relative POSIX path, e.g. ``media/fonts/DroidSansFallback.ttf``."""
+    data: bytes
+    pos: SourcePos
+
+
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
     page_size: Literal["A4", "letter"]
+    fonts: tuple[FontFile, ...] = ()
+    """The course's own faces, in :data:`FONT_ROLES` order; the bundled ones stay as fallback."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A text file of the course as it was read (course.yml, a lesson, the glossary), for checks
+    about the characters themselves: where a character the PDF fonts lack was written."""
+
+    path: Path
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +281,8 @@ class Course:
     root: Path
     """The course folder (for messages only: builders never read from it)."""
     pos: SourcePos
+    texts: tuple[SourceText, ...] = ()
+    """The text files read, in reading order: course.yml, the lessons, the glossary."""
 
     @property
     def questions(self) -> tuple[Question, ...]:

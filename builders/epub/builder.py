@@ -15,7 +15,6 @@ from ..base import BuildContext, Builder, BuildResult
 from ..model import Course
 from .documents import cover_svg, documents
 from .layout import Layout
-from .package import package
 
 
 class EpubBuilder(Builder):
@@ -30,6 +29,9 @@ class EpubBuilder(Builder):
 
 def make_epub(course: Course, context: BuildContext) -> bytes:
     """The bytes of the EPUB (no file written: handy for tests and benchmarks)."""
+    # ebooklib loads when an EPUB is made, not when a course is checked
+    from .package import package
+
     layout = Layout(course)
     docs = documents(course, layout, context.page_map)
     media = {path: item.data for path, item in course.media.items()}

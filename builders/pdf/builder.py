@@ -13,15 +13,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pikepdf
-
 from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
-from ..diagnostics import BuildError
+from ..diagnostics import BuildError, Diagnostic
 from ..model import Course
+from .coverage import unprintable
+from .fonts import FontSet
 from .html import Edition, LessonView, lesson_views, stylesheet
-from .merge import PartPdf, merge
-from .parts import PART_BYTES, EditionLayout
-from .render import Renderer
 
 
 def page_size(course: Course, options: BuildOptions) -> str:
@@ -34,10 +31,17 @@ def file_name(course: Course, edition: Edition) -> str:
 
 
 def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
-                  target: Path, part_bytes: int = PART_BYTES) -> dict[str, str]:
+                  target: Path, part_bytes: int | None = None) -> dict[str, str]:
     """Lay out one edition part by part, write it to ``target``; return its page map."""
-    renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
-    laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes).run()
+    import pikepdf  # WeasyPrint and pikepdf load when a PDF is built, not when a course is checked
+
+    from .merge import PartPdf, merge
+    from .parts import PART_BYTES, EditionLayout
+    from .render import Renderer
+
+    with Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable",
+                  fonts=FontSet(course.pdf.fonts)) as renderer:
+        laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES).run()
     try:
         merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
     except pikepdf.PdfError as exc:
@@ -48,13 +52,17 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
 class PdfBuilder(Builder):
     name = "pdf"
     description = "Printable PDF workbook with worksheets, and a separate answer key"
-    part_bytes = PART_BYTES
-    """How much of a course one layout takes in (see :mod:`builders.pdf.parts`)."""
+    part_bytes: int | None = None
+    """How much of a course one layout takes in (None: :data:`builders.pdf.parts.PART_BYTES`)."""
 
     def parts(self, options: BuildOptions) -> tuple[Edition, ...]:
         """Each edition lays out on its own: with two cores, the workbook and the answer key
         are built at the same time."""
         return ("workbook", "answer-key", "fillable") if options.fillable else ("workbook", "answer-key")
+
+    def check(self, course: Course, options: BuildOptions) -> list[Diagnostic]:
+        """Characters the PDF's fonts cannot draw (needs no layout: see :mod:`builders.pdf.coverage`)."""
+        return unprintable(course)
 
     def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
         size = page_size(course, context.options)

@@ -2,8 +2,8 @@
 
 In: a :class:`~builders.model.Course`, the edition (``workbook``, ``answer-key`` or
 ``fillable``), the page size and the :class:`Part` of the edition. Out: the HTML of that part
-and, separately, the edition's stylesheet (images and fonts are fetched by
-:mod:`builders.pdf.render` from the course media and templates/pdf/fonts).
+and, separately, the edition's stylesheet (its fonts come from :mod:`builders.pdf.fonts`; images
+and fonts are fetched by :mod:`builders.pdf.render` from the course and templates/pdf/fonts).
 :func:`document_html` gives the whole edition as one document, to read or to time WeasyPrint alone.
 """
 
@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from ..model import Course, Lesson
 from ..shared.templating import asset, render
+from .fonts import FontSet, stack
 from .fragments import print_html
 from .questions import QuestionView, view
 
@@ -121,7 +122,10 @@ def stylesheet(course: Course, edition: Edition, page_size: str) -> str:
         running_title=css_string(course.title), page_word=css_string(strings.page),
         teacher_copy=css_string(strings.teacher_copy), figure_word=css_string(strings.figure),
     )
-    return asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css
+    fonts = FontSet(course.pdf.fonts)
+    fonts_css = render("pdf/fonts.css.jinja", faces=fonts.faces, serif=Markup(stack(fonts.serif)),
+                       sans=Markup(stack(fonts.sans)))
+    return fonts_css + "\n" + asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css
 
 
 def _prompt_writer(key: bool, fillable: bool) -> Callable[[QuestionView], Markup]:

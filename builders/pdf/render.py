@@ -4,15 +4,25 @@ In: the HTML of one part of an edition (:mod:`builders.pdf.html`), the edition's
 and the course media. Out: a laid-out ``weasyprint.Document`` (its pages give the page count,
 the pages of its anchors and the page map), then the part as a tagged PDF/UA-1 document whose
 dates come from the source, never the clock (:mod:`builders.pdf.merge` joins the parts).
-Images and fonts are served from memory (course media, templates/pdf/fonts): nothing else is
-fetched, so a build never touches the network or the course folder.
+Images and fonts are served from memory (course media, the course's fonts, templates/pdf/fonts):
+nothing else is fetched, so a build never touches the network or the course folder.
+
+WeasyPrint copies every ``@font-face`` font into a temporary folder (one per
+``FontConfiguration``) and removes it only when the configuration is garbage-collected, which a
+worker process that exits never does. So the :class:`Renderer` gives WeasyPrint a folder of its
+own, named after the process (``coursepack-fonts-PID-…``), and removes it when it closes, on
+success or failure; a folder whose process was killed is removed by the next build.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from pathlib import Path
+from typing import Self, TypeVar
 from urllib.parse import unquote
 
 from lxml import etree
@@ -21,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..model import Media
-from ..shared.templating import asset, templates_dir
+from .fonts import FontSet, stack
 
 BASE_URL = "https://coursepack.invalid/"
 """Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
@@ -29,69 +39,79 @@ PDF_VARIANT = "pdf/ua-1"
 ID_RE = re.compile(r'\sid="([^"]+)"')
 """The ids of our HTML (every anchor a page can begin with)."""
 _FONT_RE = re.compile(r"font-family\s*:\s*([^;}]*)")
-SANS, SERIF = "'Workbook Sans'", "'Workbook Serif'"
+FONT_FOLDER_PREFIX = "coursepack-fonts-"
 T = TypeVar("T")
 
 
 class MemoryFetcher(URLFetcher):
-    """Serves ``media/…`` from the course and ``fonts/…`` from templates/pdf; refuses the rest."""
+    """Serves ``media/…`` from the course and ``fonts/…`` from the :class:`FontSet`; refuses the rest."""
 
-    def __init__(self, media: Mapping[str, Media]) -> None:
+    def __init__(self, media: Mapping[str, Media], fonts: FontSet | None = None) -> None:
         super().__init__(fail_on_errors=True)
         self.media = media
-        self.fonts = {p.name for p in (templates_dir() / "pdf" / "fonts").glob("*.ttf")}
+        self.fonts = fonts or FontSet()
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         path = unquote(url.removeprefix(BASE_URL))
         if path in self.media:
             item = self.media[path]
-            data = svg_with_workbook_fonts(item.data) if item.media_type == "image/svg+xml" else item.data
+            data = (svg_with_workbook_fonts(item.data, self.fonts) if item.media_type == "image/svg+xml"
+                    else item.data)
             return URLFetcherResponse(url, data, {"Content-Type": item.media_type})
-        if path.startswith("fonts/") and path[6:] in self.fonts:
-            return URLFetcherResponse(url, asset(f"pdf/{path}"), {"Content-Type": "font/ttf"})
+        font = self.fonts.file(path)
+        if font is not None:
+            return URLFetcherResponse(url, font, {"Content-Type": "font/sfnt"})
         raise ValueError(f"{url} is not part of the course")
 
 
-def svg_with_workbook_fonts(data: bytes) -> bytes:
-    """An SVG whose text is set in the shipped faces (serif stays serif), never a system font."""
+def svg_with_workbook_fonts(data: bytes, fonts: FontSet) -> bytes:
+    """An SVG whose text is set in the workbook's faces (serif stays serif), never a system font."""
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    sans, serif = stack(fonts.sans, "'"), stack(fonts.serif, "'")
+
+    def family(families: str) -> str:
+        first = families.split(",")[0].strip().strip("'\"").lower()
+        return serif if "serif" in first and "sans" not in first else sans
+
+    def declaration(match: re.Match) -> str:
+        return f"font-family: {family(match.group(1))}"
+
     if not root.get("font-family"):
-        root.set("font-family", SANS)
+        root.set("font-family", sans)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         if element.get("font-family"):
-            element.set("font-family", _workbook_family(element.get("font-family")))
+            element.set("font-family", family(element.get("font-family")))
         if "font-family" in (element.get("style") or ""):
-            element.set("style", _FONT_RE.sub(_font_declaration, element.get("style")))
+            element.set("style", _FONT_RE.sub(declaration, element.get("style")))
         if element.tag.endswith("}style") and element.text:
-            element.text = _FONT_RE.sub(_font_declaration, element.text)
+            element.text = _FONT_RE.sub(declaration, element.text)
     return etree.tostring(root)
-
-
-def _workbook_family(families: str) -> str:
-    first = families.split(",")[0].strip().strip("'\"").lower()
-    return SERIF if "serif" in first and "sans" not in first else SANS
-
-
-def _font_declaration(match: re.Match) -> str:
-    return f"font-family: {_workbook_family(match.group(1))}"
 
 
 class Renderer:
     """Lays out the parts of one edition and writes each as a PDF/UA-1 document.
 
     The stylesheet (with its ``@font-face`` fonts) is parsed once for every part, and images
-    are decoded once: a part costs its own layout and little more.
+    are decoded once: a part costs its own layout and little more. Use it in a ``with``
+    block: leaving it removes WeasyPrint's copies of the fonts (after the last :meth:`pdf`,
+    which embeds them from there).
     """
 
-    def __init__(self, media: Mapping[str, Media], css: str, *, forms: bool = False) -> None:
-        self.fetcher = MemoryFetcher(media)
+    def __init__(self, media: Mapping[str, Media], css: str, *, forms: bool = False,
+                 fonts: FontSet | None = None) -> None:
+        self.fetcher = MemoryFetcher(media, fonts)
         self.fonts = FontConfiguration()
+        self.fonts._folder = _font_folder()  # where add_font_face writes, instead of its own mkdtemp
         self.forms = forms or None
         self.images: dict = {}
-        self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
-                                                font_config=self.fonts))
+        try:
+            self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
+                                                    font_config=self.fonts))
+        except BaseException:
+            self.close()
+            raise
 
     def layout(self, html: str) -> Document:
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
@@ -102,9 +122,43 @@ class Renderer:
     def pdf(self, document: Document) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
 
+    def close(self) -> None:
+        """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
+        folder = getattr(self.fonts, "_folder", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.fonts._folder = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _font_folder() -> Path:
+    """A new temporary folder for one renderer's fonts, after removing those of dead processes."""
+    temp = Path(tempfile.gettempdir())
+    for folder in temp.glob(f"{FONT_FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FONT_FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-", dir=temp))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
 
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
-    """Lay out one self-contained HTML document (its stylesheet inside it)."""
+    """Lay out one self-contained HTML document (its stylesheet inside it). The document's
+    fonts live in WeasyPrint's temporary folder until the document is garbage-collected."""
     return Renderer(media, "", forms=forms).layout(html)
 
 

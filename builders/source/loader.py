@@ -21,6 +21,7 @@ from ..model import (
     GlossaryEntry,
     Lesson,
     SourcePos,
+    SourceText,
     Strings,
 )
 from ..shared.strings import direction_of
@@ -68,6 +69,7 @@ class _Loader:
         self.lesson_ids_by_path: dict[Path, str] = {}
         self.unreadable: set[Path] = set()
         """Lesson files that failed to load: links to them are not reported again."""
+        self.texts: list[SourceText] = []
 
     def fail_if_errors(self) -> None:
         if self.report.errors:
@@ -78,7 +80,7 @@ class _Loader:
         if not self.root.is_dir():
             self.report.error(SourcePos(self.root), "no such course folder")
             self.fail_if_errors()
-        text = read_text(course_file, self.report, missing="no course.yml in this folder: is it a course? ('coursepack new DIR' makes one)")
+        text = self.read_text(course_file, missing="no course.yml in this folder: is it a course? ('coursepack new DIR' makes one)")
         data = self.parse_yaml(text, course_file) if text is not None else None
         self.fail_if_errors()
         if data is None:
@@ -90,6 +92,12 @@ class _Loader:
         course = self.build(Fields(data, self.report, "course.yml"), SourcePos(course_file, 1))
         self.fail_if_errors()
         return course, self.report.warnings
+
+    def read_text(self, path: Path, missing: str) -> str | None:
+        text = read_text(path, self.report, missing)
+        if text is not None:
+            self.texts.append(SourceText(path, text))
+        return text
 
     def parse_yaml(self, text: str, path: Path, offset: int = 0) -> object:
         try:
@@ -119,8 +127,8 @@ class _Loader:
             publisher=f.text("publisher"), license=f.text("license"), version=f.text("version", "1.0.0"),
             description=f.text("description"), date=date, modified=modified, cover=cover,
             lessons=tuple(lessons), glossary=tuple(glossary), media=self.media.loaded,
-            anchors=anchors, assessment=settings.assessment(f), scorm=settings.scorm(f), pdf=settings.pdf(f),
-            strings=strings, root=self.root, pos=pos,
+            anchors=anchors, assessment=settings.assessment(f), scorm=settings.scorm(f),
+            pdf=settings.pdf(f, self.media), strings=strings, root=self.root, pos=pos, texts=tuple(self.texts),
         )
 
     def cover(self, f: Fields) -> str | None:
@@ -166,7 +174,7 @@ class _Loader:
         return files
 
     def lesson_file(self, path: Path) -> _LessonFile | None:
-        text = read_text(path, self.report, missing="lesson file not found")
+        text = self.read_text(path, missing="lesson file not found")
         if text is None:
             return None
         if not text.startswith("---\n"):
@@ -312,7 +320,7 @@ class _Loader:
         path = self.media.inside(name, self.root, pos, "glossary")
         if path is None:
             return []
-        text = read_text(path, self.report, missing="glossary file not found")
+        text = self.read_text(path, missing="glossary file not found")
         data = self.parse_yaml(text, path) if text is not None else None
         if data is None:
             return []

@@ -10,6 +10,8 @@ from ..model import Assessment, PdfSettings, ScormSettings, Strings
 from ..shared.strings import CATALOGUES, catalogue_for
 from . import schema
 from .fields import Fields
+from .fonts import font_files
+from .media import MediaLoader
 
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
@@ -57,7 +59,7 @@ def scorm(f: Fields) -> ScormSettings:
     return ScormSettings(version=version, sco_per_lesson=sf.boolean("sco_per_lesson"))  # type: ignore[arg-type]
 
 
-def pdf(f: Fields) -> PdfSettings:
+def pdf(f: Fields, media: MediaLoader) -> PdfSettings:
     data = f.mapping("pdf")
     if data is None:
         return PdfSettings(page_size="A4")
@@ -68,7 +70,7 @@ def pdf(f: Fields) -> PdfSettings:
     if normal is None:
         f.report.error(pf.at("page_size"), f"unknown page size '{size}': use A4 or letter")
         normal = "A4"
-    return PdfSettings(page_size=normal)  # type: ignore[arg-type]
+    return PdfSettings(page_size=normal, fonts=font_files(pf, media))  # type: ignore[arg-type]
 
 
 def edition_date(f: Fields) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from builders.model import Course, Essay, Matching, Ordering
 from builders.pdf.fragments import print_html
-from builders.pdf.html import css_string, document_html
+from builders.pdf.html import css_string, document_html, stylesheet
 from builders.pdf.questions import view
 from builders.pdf.render import BASE_URL, MemoryFetcher
 from builders.shared.templating import templates_dir
@@ -106,9 +106,9 @@ def test_course_words_cannot_break_out_of_the_stylesheet(features: Course) -> No
     assert "size: letter;" in html
 
 
-def test_the_shipped_fonts_are_the_ones_the_stylesheet_loads() -> None:
+def test_the_shipped_fonts_are_the_ones_the_stylesheet_loads(features: Course) -> None:
     fonts = templates_dir() / "pdf" / "fonts"
-    css = (templates_dir() / "pdf" / "workbook.css").read_text(encoding="utf-8")
+    css = stylesheet(features, "workbook", "A4")
     loaded = set(re.findall(r"url\(fonts/([^)]+)\)", css))
     assert loaded == {p.name for p in fonts.glob("*.ttf")}
     assert sum((fonts / name).stat().st_size for name in loaded) < 2_000_000
