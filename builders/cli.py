@@ -128,9 +128,10 @@ COURSE_DIR = click.argument("course_dir", default="course", type=click.Path(path
 @click.pass_obj
 def check(out: Output, course_dir: Path, strict: bool) -> None:
     """Validate a course without building anything."""
+    from .registry import available
     from .source import load_course
 
-    course, warnings = run(out, load_course, course_dir)
+    course, warnings = run(out, load_course, course_dir, formats=available())
     out.diagnostics(warnings)
     questions = course.questions
     out.info(
@@ -153,7 +154,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--out", "-o", "out_dir", default="dist", type=click.Path(path_type=Path),
               show_default=True, help="Folder for the outputs.")
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated formats to build (default: all): epub, pdf, scorm.")
+              help="Comma-separated formats to build: epub, pdf, scorm, moodle, gift, qti, or all "
+                   "(default: course.yml's outputs, else epub,pdf,scorm).")
 @click.option("--scorm-version", type=click.Choice(["1.2", "2004", "both"]),
               help="SCORM version (default: the course's scorm.version).")
 @click.option("--page-size", type=click.Choice(["A4", "letter"], case_sensitive=False),
