@@ -86,7 +86,8 @@ def _answers(q: Question) -> list[str]:
     if isinstance(q, TrueFalse):
         return ["TRUE" if q.answer else "FALSE"]
     if isinstance(q, FillIn):
-        return [f"=%100%{escape(answer)}" for answer in q.answers]
+        # Moodle reads "[name]" at the start of an answer as a text format: say "plain" first
+        return [f"=%100%{'[plain]' if answer.startswith('[') else ''}{escape(answer)}" for answer in q.answers]
     if isinstance(q, Numeric):
         return [f"#{decimal(q.answer)}:{decimal(q.tolerance)}"]
     if isinstance(q, Matching):
