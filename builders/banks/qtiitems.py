@@ -2,8 +2,8 @@
 
 Scoring is all-or-nothing as in the book: SCORE is the question's points when the response
 matches the correct one (numbers within the tolerance, text answers without regard to case),
-else 0. Option feedback is ``feedbackInline`` shown for the chosen options; the explanation is
-``modalFeedback`` shown after answering; an essay's model answer is a ``rubricBlock`` for scorers.
+else 0. Option feedback is ``modalFeedback`` shown for the chosen options; the explanation is
+``modalFeedback`` shown after any answer; an essay's model answer is a ``rubricBlock`` for scorers.
 """
 
 from __future__ import annotations
@@ -51,6 +51,12 @@ def item(course: Course, question: Question, src_for: Callable[[str], str]) -> t
     media += _body(body, course, question, src_for)
     if question.graded:
         _processing(root, question, feedback)
+    if isinstance(question, ChoiceQuestion):
+        for i, option in enumerate(question.options):
+            if option.feedback_html:
+                chosen = Sub(root, q("modalFeedback"), outcomeIdentifier="FEEDBACK", showHide="show",
+                             identifier=f"C{i + 1}")
+                media += fill(chosen, option.feedback_html, src_for)
     if question.explanation_html:
         modal = Sub(root, q("modalFeedback"), outcomeIdentifier="EXPLANATION", showHide="show", identifier="SHOWN")
         media += fill(modal, question.explanation_html, src_for)
@@ -122,10 +128,6 @@ def _body(body: etree._Element, course: Course, question: Question, src_for: Cal
         for i, option in enumerate(question.options):
             choice = Sub(interaction, q("simpleChoice"), identifier=f"C{i + 1}")
             media += fill(choice, option.html, src_for)
-            if option.feedback_html:
-                inline = Sub(choice, q("feedbackInline"), outcomeIdentifier="FEEDBACK",
-                             identifier=f"C{i + 1}", showHide="show")
-                media += fill(inline, option.feedback_html, src_for)
     elif isinstance(question, TrueFalse):
         interaction.set("shuffle", "false")
         interaction.set("maxChoices", "1")
@@ -177,16 +179,23 @@ def _processing(root: etree._Element, question: Question, feedback: bool) -> Non
 
 
 def _right_answer(parent: etree._Element, question: Question) -> None:
-    if isinstance(question, FillIn):
-        test = Sub(parent, q("gt"))
-        Sub(test, q("mapResponse"), identifier="RESPONSE")
-        Sub(test, q("baseValue"), baseType="float").text = "0"
+    if isinstance(question, FillIn):  # any accepted answer, without regard to case
+        either = Sub(parent, q("or"))
+        for answer in question.answers:
+            test = Sub(either, q("stringMatch"), caseSensitive="false")
+            Sub(test, q("variable"), identifier="RESPONSE")
+            Sub(test, q("baseValue"), baseType="string").text = answer
+        return
+    if isinstance(question, Numeric) and question.tolerance:
+        low, high = _bounds(question.answer, question.tolerance)
+        both = Sub(parent, q("and"))
+        for name, bound in (("gte", low), ("lte", high)):
+            test = Sub(both, q(name))
+            Sub(test, q("variable"), identifier="RESPONSE")
+            Sub(test, q("baseValue"), baseType="float").text = bound
         return
     if isinstance(question, Numeric):
-        tolerance = decimal(question.tolerance)
-        test = Sub(parent, q("equal"), toleranceMode="absolute" if question.tolerance else "exact")
-        if question.tolerance:
-            test.set("tolerance", f"{tolerance} {tolerance}")
+        test = Sub(parent, q("equal"), toleranceMode="exact")
     else:
         test = Sub(parent, q("match"))
     Sub(test, q("variable"), identifier="RESPONSE")
@@ -195,3 +204,11 @@ def _right_answer(parent: etree._Element, question: Question) -> None:
 
 def _set(parent: etree._Element, name: str, base: str, value: str) -> None:
     Sub(Sub(parent, q("setOutcomeValue"), identifier=name), q("baseValue"), baseType=base).text = value
+
+
+def _bounds(answer: float, tolerance: float) -> tuple[str, str]:
+    """answer ± tolerance, computed in decimal so that 3.14 ± 0.005 is 3.135..3.145 exactly."""
+    from decimal import Decimal
+
+    middle, spread = Decimal(decimal(answer)), Decimal(decimal(tolerance))
+    return decimal(float(middle - spread)), decimal(float(middle + spread))
