@@ -80,8 +80,12 @@ def _test(lesson: Lesson) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def c(tag: str) -> str:
+    """A tag in the IMS Content Packaging namespace."""
+    return f"{{{CP}}}{tag}"
+
+
 def _manifest(course: Course, item_media: dict[str, list[str]]) -> bytes:
-    c = lambda tag: f"{{{CP}}}{tag}"  # noqa: E731
     root = etree.Element(c("manifest"), nsmap={None: CP, "xsi": XSI})
     root.set("identifier", f"MANIFEST-{course.id}")
     root.set(f"{{{XSI}}}schemaLocation", f"{CP} http://www.imsglobal.org/xsd/imscp_v1p1.xsd")

@@ -4,6 +4,7 @@ files it follows are named in bank_rules.py) and compared question by question w
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import gift_import
 import pytest
@@ -11,9 +12,9 @@ from bank_rules import ImportFailure, shown
 from expected import MOODLE_TYPE, category, lesson_of, prompt, seen
 
 from builders.banks import GiftBuilder
-from pathlib import Path
-
-from builders.banks.gift import gift, question
+from builders.banks.gift import gift
+from builders.banks.gift import question as gift_question
+from builders.banks.skips import unsupported
 from builders.base import BuildOptions
 from builders.model import (
     ChoiceQuestion,
@@ -27,7 +28,6 @@ from builders.model import (
     SourcePos,
     TrueFalse,
 )
-from builders.banks.skips import unsupported
 
 
 def test_every_question_imports_with_its_answers(course: Course) -> None:
@@ -46,7 +46,7 @@ def test_every_question_imports_with_its_answers(course: Course) -> None:
         _same_answers(question, got)
 
 
-def _same_answers(question, got) -> None:  # noqa: ANN001
+def _same_answers(question, got) -> None:
     if isinstance(question, ChoiceQuestion):
         assert got.single is (not isinstance(question, MultipleChoice))
         assert [shown(a.text) for a in got.answers] == [shown(o.html) for o in question.options]
@@ -72,7 +72,7 @@ def test_every_special_character_survives(text: str) -> None:
     prompt_html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     fill_in = FillIn(id="n", lesson_id="l", number=1, prompt=text, prompt_html=prompt_html, explanation_html="",
                      points=1, pos=SourcePos(Path("x.md"), 1), answers=(text,))
-    got = gift_import.read(question(fill_in))[0]
+    got = gift_import.read(gift_question(fill_in))[0]
     if "&&058;" in text:  # Moodle's own placeholder: GIFT cannot hold it (documented)
         assert got.answers[0].text != text
         return

@@ -40,7 +40,7 @@ def test_every_question_imports_with_its_answers(course: Course) -> None:
         _same_answers(question, got)
 
 
-def _same_answers(question, got) -> None:  # noqa: ANN001 - a model question and an Imported
+def _same_answers(question, got) -> None:
     if isinstance(question, ChoiceQuestion):
         assert got.single is (not isinstance(question, MultipleChoice))
         assert got.shuffle is False

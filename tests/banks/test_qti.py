@@ -39,7 +39,7 @@ QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
 
 
 class _LocalXml(etree.Resolver):
-    def resolve(self, url, public_id, context):  # noqa: ANN001, ANN201
+    def resolve(self, url, public_id, context):
         if url.endswith("/xml.xsd"):
             return self.resolve_filename(str(XSD / "xml.xsd"), context)
         return None
@@ -84,13 +84,13 @@ def test_one_test_per_lesson_in_course_order(unpacked: tuple[Course, Path]) -> N
             assert (folder / "tests" / ref.get("href")).resolve().is_file()
 
 
-def _item(folder: Path, question: Question):  # noqa: ANN202 - a pyslet AssessmentItem
+def _item(folder: Path, question: Question):
     doc = pyslet_xml.QTIDocument(baseURI=str(folder / "items" / f"{question.id}.xml"))
     doc.read()  # pyslet refuses content the QTI 2.1 model does not allow (QTIValidityError)
     return doc.root
 
 
-def _score(item, response) -> float:  # noqa: ANN001
+def _score(item, response) -> float:
     state = variables.ItemSessionState(item)
     state.begin_session()
     declaration = item.ResponseDeclaration[0]
@@ -101,7 +101,7 @@ def _score(item, response) -> float:  # noqa: ANN001
     return state.map["SCORE"].value
 
 
-def _correct(item):  # noqa: ANN001, ANN202
+def _correct(item):
     return variables.ItemSessionState(item).map["RESPONSE.CORRECT"].value
 
 
@@ -171,7 +171,7 @@ def test_same_course_same_bytes(course: Course) -> None:
     assert zip_bytes(package_members(course)) == zip_bytes(package_members(course))
 
 
-def _copy(value):  # noqa: ANN001, ANN202
+def _copy(value):
     if isinstance(value, dict):
         return list(value)
     return value
