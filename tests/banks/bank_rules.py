@@ -11,6 +11,12 @@ the ordering question type, which joined core in 4.4):
   be 100 %; multiple: positive grades rounded to 2 places must add up to 100 %);
 - question/type/ordering/questiontype.php ``import_from_xml``, ``import_from_gift`` and
   ``set_layout_select_count_grading``.
+Versions read (repository moodle/moodle, blobs as stored in the code index): question/format/gift/
+format.php at commit 00e93a993910e03083056a11bec1b68f95e34436; question/type/ordering/questiontype.php
+at c40caa6a09cf49fb7b740419640bae193ebda6f4 (the plugin as merged into core for 4.4); question/engine/
+bank.php at 3008edd366ad09318057cddb7dbd57aae53d72f5; the category-path functions of question/format.php
+as in Moodle 4.x. The XML importer's behaviour (CDATA texts, ``trans_single``, file elements) is as
+in question/format/xml/format.php of Moodle 4.x.
 Nothing here is imported from ``builders``: the grade list is typed in again from Moodle's file.
 """
 

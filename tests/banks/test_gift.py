@@ -1,5 +1,10 @@
 """The GIFT bank, read back with the rules of Moodle's GIFT importer (gift_import.py; the Moodle
-files it follows are named in bank_rules.py) and compared question by question with the course."""
+files it follows are named in bank_rules.py) and compared question by question with the course.
+
+Moodle files the rules come from (Moodle 4.4+, moodle/moodle main): question/format/gift/format.php,
+question/format.php ``readquestions``, question/engine/bank.php (allowed grades),
+question/type/ordering/questiontype.php ``import_from_gift``; exact commits in bank_rules.py.
+"""
 
 from __future__ import annotations
 
