@@ -47,7 +47,7 @@ def _text(parent: etree._Element | None, field: str = "text") -> str:
         return ""
     if len(text):
         raise ImportFailure(f"<{field}> in <{parent.tag}> holds elements: write HTML in one CDATA section")
-    return text.text or ""
+    return (text.text or "").strip()  # getpath(..., $istext = true) trims
 
 
 def _files(parent: etree._Element | None) -> dict[str, bytes]:
@@ -132,7 +132,7 @@ def _numerical(element: etree._Element, q: Imported) -> None:
 
 
 def _matching(element: etree._Element, q: Imported) -> None:
-    q.shuffle = _bool(element, "shuffleanswers", False)
+    q.shuffle = _bool(element, "shuffleanswers", True)  # import_match's default: shuffle
     for i, sub in enumerate(element.findall("subquestion")):
         q.subquestions.append((_text(sub), _text(sub.find("answer"))))
         q.files[f"subquestion{i}"] = _files(sub)
