@@ -10,8 +10,10 @@ import io
 import zipfile
 from pathlib import Path
 
+import pyslet.qtiv2.xml as pyslet_xml
 import pytest
 from lxml import etree
+from pyslet.qtiv2 import variables
 
 from builders.banks.qti import package_members
 from builders.banks.qtiitems import identifier
@@ -28,9 +30,6 @@ from builders.model import (
     TrueFalse,
 )
 from builders.shared.archive import zip_bytes
-
-pyslet_xml = pytest.importorskip("pyslet.qtiv2.xml")
-variables = pytest.importorskip("pyslet.qtiv2.variables")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pyslet's old method names
 XSD = Path(__file__).resolve().parent / "xsd"
