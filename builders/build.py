@@ -33,7 +33,7 @@ from .diagnostics import (
     UsageError,
 )
 from .model import Course
-from .registry import available, get_builder
+from .registry import ALL, DEFAULT, available, get_builder
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,7 +61,7 @@ def build(
     jobs: int = 1,
     force: bool = False,
 ) -> BuildReport:
-    formats = _checked_formats(formats)
+    formats = _checked_formats(formats, Path(course_dir))
     options = options or BuildOptions()
     out = out.absolute()
     cache = BuildCache(out)
@@ -78,7 +78,7 @@ def build(
         load_course,  # Markdown, YAML and lxml only when something is built
     )
 
-    course, warnings = load_course(course_dir)
+    course, warnings = load_course(course_dir, formats=available())
     builders = [get_builder(name) for name in stale]
     problems = [d for builder in builders for d in builder.check(course, options)]
     warnings += [d for d in problems if d.severity == "warning"]
@@ -108,9 +108,17 @@ def _format_key(base_key: str, name: str, formats: list[str]) -> str:
     return f"{base_key}+{provider}" if provider in formats else base_key
 
 
-def _checked_formats(formats: list[str] | None) -> list[str]:
-    """The requested formats in build order; an unknown one is a usage error."""
-    requested = formats or available()
+def _checked_formats(formats: list[str] | None, course_dir: Path) -> list[str]:
+    """The requested formats in build order; an unknown one is a usage error. None: course.yml's
+    ``outputs:``, else the default formats; "all": every registered format."""
+    if not formats:
+        from .source.outputs import course_outputs
+
+        requested = list(course_outputs(course_dir, available()) or DEFAULT)
+    elif ALL in formats:
+        requested = available()
+    else:
+        requested = formats
     unknown = [name for name in requested if name not in available()]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}' (available: {', '.join(available()) or 'none yet'})")

@@ -141,15 +141,18 @@ def check(out: Output, course_dir: Path, strict: bool) -> None:
 
 
 def _check_course(course_dir: Path) -> tuple:
-    """Load the course, then run every output's own checks (none lays anything out), so that
-    ``check`` reports what ``build`` would (the PDF's missing characters, SCORM's limits)."""
+    """Load the course, then run the own checks of every output a plain ``build`` makes (none
+    lays anything out), so that ``check`` reports what ``build`` would (the PDF's missing
+    characters, SCORM's limits)."""
     from .base import BuildOptions
+    from .build import _checked_formats
     from .diagnostics import SourceError
     from .registry import available, get_builder
     from .source import load_course
 
-    course, warnings = load_course(course_dir)
-    problems = [d for name in available() for d in get_builder(name).check(course, BuildOptions())]
+    course, warnings = load_course(course_dir, formats=available())
+    names = _checked_formats(None, Path(course_dir))
+    problems = [d for name in names for d in get_builder(name).check(course, BuildOptions())]
     if any(d.severity == "error" for d in problems):
         raise SourceError([d for d in problems if d.severity == "error"])
     return course, warnings + problems
@@ -166,7 +169,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--out", "-o", "out_dir", default="dist", type=click.Path(path_type=Path),
               show_default=True, help="Folder for the outputs.")
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated formats to build (default: all): epub, pdf, scorm.")
+              help="Comma-separated formats to build: epub, pdf, scorm, moodle, gift, qti, or all "
+                   "(default: course.yml's outputs, else epub,pdf,scorm).")
 @click.option("--scorm-version", type=click.Choice(["1.2", "2004", "both"]),
               help="SCORM version (default: the course's scorm.version).")
 @click.option("--page-size", type=click.Choice(["A4", "letter"], case_sensitive=False),

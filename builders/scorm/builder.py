@@ -10,20 +10,18 @@ The zip is deterministic: sorted entries, fixed timestamps, the same bytes for t
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 from typing import ClassVar
 
 from ..base import BuildContext, Builder, BuildOptions, BuildResult
 from ..diagnostics import Diagnostic
 from ..model import ChoiceQuestion, Course, Matching, Numeric, Ordering, Question
+from ..shared.archive import zip_bytes
 from ..shared.templating import asset
 from .manifest import Sco, layout, manifest
 from .pages import RUNTIME_SCRIPTS, STYLESHEET, pages, render_sco, sco_questions
 from .quiz import ALPHABET, LEFT_IDS, LIMITS, Limits, budget, question_key
 
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MOODLE_DECIMAL_MAX = 99999.0
 """Moodle's SCORM 2004 CMIDecimal allows five digits before the point."""
 
@@ -68,18 +66,6 @@ def _media(course: Course, scos: list[Sco]) -> list[str]:
     keys = [course.cover] if course.cover and any(sco.title_page for sco in scos) else []
     keys += [key for sco in scos for lesson in sco.lessons for key in lesson.media]
     return list(dict.fromkeys(keys))
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[name], compresslevel=9)
-    return buffer.getvalue()
 
 
 # --- checks -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -50,14 +51,16 @@ class _LessonFile:
     title: str
 
 
-def load_course(folder: Path | str) -> tuple[Course, list[Diagnostic]]:
-    """Load and validate a course folder. Raises SourceError; returns (course, warnings)."""
-    return _Loader(Path(folder)).load()
+def load_course(folder: Path | str, formats: Sequence[str] | None = None) -> tuple[Course, list[Diagnostic]]:
+    """Load and validate a course folder. Raises SourceError; returns (course, warnings).
+    ``formats``: the output format names ``outputs:`` may list (None: not checked)."""
+    return _Loader(Path(folder), formats).load()
 
 
 class _Loader:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, formats: Sequence[str] | None = None) -> None:
         self.root = folder.absolute()
+        self.formats = formats
         self.report = Report()
         self.renderer = Renderer()
         self.media = MediaLoader(self.root, self.report)
@@ -113,6 +116,7 @@ class _Loader:
             self.report.error(f.at("id"), f"course id '{course_id}' is not valid: use {SLUG_RULE}")
         language = f.text("language", "en")
         strings = settings.strings(f, language)
+        settings.outputs(f, self.formats)
         files = self.lesson_files(f)
         glossary = self.glossary(f)
         lessons = self.lessons(files, glossary, strings)

@@ -56,6 +56,9 @@ COURSE: tuple[FieldSpec, ...] = (
     FieldSpec("scorm", "mapping", False, None, "SCORM version and packaging (table below)."),
     FieldSpec("pdf", "mapping", False, None, "Paper size of the PDFs (table below)."),
     FieldSpec("strings", "mapping", False, None, "Your own words for any interface word (table below)."),
+    FieldSpec("outputs", "list of format names", False, None,
+              "What a plain `coursepack build` makes (e.g. `[epub, pdf, scorm, moodle]`); "
+              "without it epub, pdf and scorm. `--format` overrides it."),
 )
 
 ASSESSMENT: tuple[FieldSpec, ...] = (
