@@ -1,0 +1,116 @@
+"""Run the preview: load the course, bind the port, start the watcher, serve until stopped.
+
+The socket is bound here, before uvicorn starts, so that a port in use is a clear usage error
+(exit 2). Ctrl+C and SIGTERM make uvicorn finish its requests; then the watcher thread and any
+build child process are stopped and the build folder is removed: nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import ipaddress
+import signal
+import socket
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import uvicorn
+
+from ..diagnostics import SourceError, UsageError
+from .app import create_app
+from .jobs import Jobs
+from .state import PreviewState
+from .watcher import Watcher
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or a UsageError naming the port."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot serve on host '{host}': {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a recent stop leaves TIME_WAIT, not a listener
+    try:
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} is already in use on {host}: stop the program that uses it, "
+                             f"or choose another port (--port {port + 1})") from None
+        raise UsageError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+    sock.set_inheritable(False)
+    return sock
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopped by our signals without re-raising them afterwards."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_stop = on_stop
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_stop()  # ends the event streams, so that no connection keeps the server waiting
+        await super().shutdown(sockets=sockets)
+
+
+def serve(course_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
+          say: Callable[[str], None] = print, warn: Callable[[str], None] = print) -> None:
+    """Serve the preview of ``course_dir`` until Ctrl+C or SIGTERM."""
+    if not (course_dir / "course.yml").is_file():
+        from ..diagnostics import Diagnostic
+        from ..model import SourcePos
+
+        raise SourceError([Diagnostic(SourcePos(course_dir.absolute()), "error",
+                                      "no course.yml in this folder: is it a course? ('coursepack new DIR' makes one)")])
+    loopback = is_loopback(host)
+    sock = bind(host, port)
+    state = PreviewState(course_dir)
+    state.rebuild()
+    jobs = Jobs(state.course_dir)
+    watcher = Watcher(state)
+    app = create_app(state, jobs, loopback)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                            timeout_graceful_shutdown=2, server_header=False)
+    server = _Server(config, on_stop=app.state.stop_events)
+    shown_port = sock.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{shown_port}/"
+    if not loopback:
+        warn(f"--host {host}: the preview is visible to the network, to anyone who can reach this machine")
+    say(f'Serving "{state.title()}" at {url} (Ctrl+C to stop)')
+    watcher.start()
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        watcher.stop()
+        jobs.close()
+        sock.close()
+    say("stopped")
