@@ -9,6 +9,7 @@ reload script; the SCO pages stay exactly as packaged.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -41,9 +42,18 @@ def live_tag(generation: int) -> str:
     return f'<script src="{LIVE_SCRIPT}" data-generation="{generation}"></script>'
 
 
+_BODY_RE = re.compile(r"(<body\b[^>]*>)(.*)(</body>)", re.S)
+
+
 def with_live_script(page: str, generation: int) -> str:
+    """The page with the live script in its head, and its body's content in a ``main``
+    landmark: a reading system's or a PDF viewer's chrome gives the book and the print editions
+    their landmarks; in a browser tab, this one element does (no stylesheet selects it)."""
     head, marker, rest = page.partition("</head>")
-    return head + live_tag(generation) + marker + rest if marker else page
+    if not marker:
+        return page
+    rest = _BODY_RE.sub(lambda m: f"{m[1]}<main>{m[2]}</main>{m[3]}", rest, count=1)
+    return head + live_tag(generation) + marker + rest
 
 
 class Views:
