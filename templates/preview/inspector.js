@@ -118,7 +118,7 @@
         var raw = parseFloat(a[sco][N.raw]);
         if (raw) { any = true; top = Math.max(top, Math.round(raw * 100) / 100); }
       });
-      if (any || best === null) best = Math.max(best === null ? 0 : best, top);
+      if (any) best = Math.max(best === null ? 0 : best, top);
     });
     return best;
   }
