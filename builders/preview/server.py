@@ -62,8 +62,9 @@ def bind(host: str, port: int) -> socket.socket:
 class _Server(uvicorn.Server):
     """uvicorn's server, stopped by our signals without re-raising them afterwards."""
 
-    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+    def __init__(self, config: uvicorn.Config, on_start: Callable[[], None], on_stop: Callable[[], None]) -> None:
         super().__init__(config)
+        self.on_start = on_start
         self.on_stop = on_stop
 
     @contextlib.contextmanager
@@ -74,6 +75,11 @@ class _Server(uvicorn.Server):
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.should_exit:
+            self.on_start()  # now the signals stop the server cleanly, and the URL answers
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.on_stop()  # ends the event streams, so that no connection keeps the server waiting
@@ -98,15 +104,18 @@ def serve(course_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_brow
     app = create_app(state, jobs, loopback)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=2, server_header=False)
-    server = _Server(config, on_stop=app.state.stop_events)
     shown_port = sock.getsockname()[1]
     url = f"http://{host if ':' not in host else f'[{host}]'}:{shown_port}/"
-    if not loopback:
-        warn(f"--host {host}: the preview is visible to the network, to anyone who can reach this machine")
-    say(f'Serving "{state.title()}" at {url} (Ctrl+C to stop)')
+
+    def started() -> None:
+        if not loopback:
+            warn(f"--host {host}: the preview is visible to the network, to anyone who can reach this machine")
+        say(f'Serving "{state.title()}" at {url} (Ctrl+C to stop)')
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    server = _Server(config, on_start=started, on_stop=app.state.stop_events)
     watcher.start()
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     try:
         server.run(sockets=[sock])
     finally:

@@ -42,7 +42,7 @@ def live_tag(generation: int) -> str:
     return f'<script src="{LIVE_SCRIPT}" data-generation="{generation}"></script>'
 
 
-_BODY_RE = re.compile(r"(<body\b[^>]*>)(.*)(</body>)", re.S)
+_BODY_RE = re.compile(r"(<body\b[^>]*>)(.*)(</body>)", re.DOTALL)
 
 
 def with_live_script(page: str, generation: int) -> str:

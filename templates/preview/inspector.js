@@ -97,7 +97,9 @@
   }
 
   /* Moodle's LMSFinish (StoreData with the total time): "not attempted" becomes "completed";
-   * with a mastery score, in normal mode and for credit, the raw score decides passed/failed. */
+   * with a mastery score, in normal mode and for credit, the raw score decides passed/failed.
+   * (Its SCORM 2004 Terminate means to set success_status from score.scaled too, but tests
+   * cmi.scaled_passed_score, which does not exist: it never does, so neither does this.) */
   function finishRules(values) {
     if (!v12) return;
     var status = values[N.status] || "not attempted";

@@ -63,6 +63,16 @@ def test_each_view_opens_with_no_axe_violation(shared_server, tab, path: str) ->
     assert violations(tab) == []
 
 
+def test_the_starter_course_previews_in_every_view(serve_copy, starter_course) -> None:
+    server = serve_copy(starter_course)
+    assert server.status()["ok"] is True
+    course = load(starter_course)
+    paths = [*VIEWS[:2], *VIEWS[5:], "/scorm/1.2/index.html", "/scorm/2004/index.html", "/scorm/2004/imsmanifest.xml"]
+    paths += [f"/book/lesson-{lesson.id}.xhtml" for lesson in course.lessons]
+    paths += [f"/book/{key}" for key in course.media] + [f"/print/{key}" for key in course.media]
+    assert {path: server.get(path)[0] for path in paths} == dict.fromkeys(paths, 200)
+
+
 def test_the_book_links_its_glossary_and_answers(shared_server, tab) -> None:
     tab.goto(shared_server.url("/book/lesson-getting-started.xhtml"))
     hrefs = tab.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
@@ -105,7 +115,7 @@ def test_a_broken_quiz_shows_the_overlay_and_the_fix_clears_it(serve_copy, tab) 
     assert (error["file"], error["line"], error["column"]) == ("lessons/01-getting-started.md", 51, 3)
     assert "has no correct option" in error["message"]
     check = subprocess.run([sys.executable, "-m", "builders", "check", server.course.name], cwd=server.cwd,
-                           env=child_env(), capture_output=True, text=True)
+                           env=child_env(), capture_output=True, text=True, check=False)
     printed = check.stderr.splitlines()[0]
     overlay = tab.locator("#coursepack-overlay pre")
     overlay.wait_for()
@@ -295,10 +305,31 @@ def test_a_port_in_use_is_a_usage_error_naming_it(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(serve_command(ROOTS / "all-features", port), env=child_env(), capture_output=True,
-                                text=True, timeout=60, cwd=tmp_path)
+                                text=True, timeout=60, cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert f"port {port} is already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_another_host_than_loopback_gets_a_warning(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen([*serve_command(ROOTS / "all-features", port), "--host", "0.0.0.0"], env=child_env(),
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stderr.readline()
+        second = process.stderr.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    assert first.startswith("warning: --host 0.0.0.0: the preview is visible to the network")
+    assert second == f'Serving "All Features & <Edge> Cases" at http://0.0.0.0:{port}/ (Ctrl+C to stop)\n'
+
+
+def test_the_command_is_listed_and_documented() -> None:
+    result = subprocess.run([sys.executable, "-m", "builders", "serve", "--help"], env=child_env(),
+                            capture_output=True, text=True, check=True)
+    for option in ("--port", "--host", "--open"):
+        assert option in result.stdout
 
 
 def children_of(pid: int) -> set[int]:
@@ -325,7 +356,7 @@ def test_a_signal_stops_the_server_and_its_build_cleanly(tmp_path: Path, stop: i
     assert children, "a build runs in a child process"
     server.process.send_signal(stop)
     assert server.process.wait(timeout=20) == 0
-    assert re.search(r"^stopped$", server.process.stderr.read(), re.M)
+    assert re.search(r"^stopped$", server.process.stderr.read(), re.MULTILINE)
     time.sleep(0.2)
     assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
     assert set(temporary.glob("coursepack-preview-*")) <= folders_before, "the build folder is removed"
