@@ -15,6 +15,7 @@ from .state import PreviewState
 
 DEBOUNCE_MS = 50
 STEP_MS = 25
+RETRY_SECONDS = 0.5
 
 
 class CourseFilter(DefaultFilter):
@@ -39,9 +40,14 @@ class Watcher:
 
     def _run(self) -> None:
         folder = self.state.course_dir
-        for _changes in watch(folder, watch_filter=CourseFilter(), stop_event=self.stop_event, debounce=DEBOUNCE_MS,
-                              step=STEP_MS, rust_timeout=200, yield_on_timeout=False, raise_interrupt=False):
-            self.on_rebuild(self.state.rebuild())
+        while not self.stop_event.is_set():
+            try:
+                for _changes in watch(folder, watch_filter=CourseFilter(), stop_event=self.stop_event,
+                                      debounce=DEBOUNCE_MS, step=STEP_MS, rust_timeout=200, raise_interrupt=False):
+                    self.on_rebuild(self.state.rebuild())
+            except OSError:  # the folder itself was moved or deleted: rebuild (an error) and wait for it
+                self.on_rebuild(self.state.rebuild())
+                self.stop_event.wait(RETRY_SECONDS)
 
     def stop(self) -> None:
         self.stop_event.set()

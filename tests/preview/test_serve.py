@@ -145,6 +145,31 @@ def test_half_saved_files_never_stop_the_server(serve_copy) -> None:
     assert server.process.poll() is None
 
 
+def test_editors_side_files_do_not_rebuild(serve_copy) -> None:
+    server = serve_copy()
+    before = server.status()["generation"]
+    lessons = server.course / "lessons"
+    for name in (".01-getting-started.md.swp", "01-getting-started.md~", ".#01-getting-started.md", "4913",
+                 "#01-getting-started.md#", "01-getting-started.md.tmp"):
+        (lessons / name).write_text("half")
+    time.sleep(1)
+    assert server.status()["generation"] == before
+    (lessons / "01-getting-started.md").touch()
+    server.wait_for(lambda s: s["generation"] == before + 1 and s["ok"])
+
+
+def test_a_course_folder_that_disappears_and_comes_back(serve_copy) -> None:
+    server = serve_copy()
+    before = server.status()["generation"]
+    aside = server.course.with_name("moved-away")
+    server.course.rename(aside)
+    status = server.wait_for(lambda s: s["generation"] > before and not s["ok"])
+    assert status["errors"][0]["message"] == "no such course folder"
+    assert server.get("/book/nav.xhtml")[0] == 200, "the last good preview stays"
+    aside.rename(server.course)
+    server.wait_for(lambda s: s["ok"], timeout=30)
+
+
 # --- the SCORM view and its inspector -----------------------------------------------------------------
 
 
