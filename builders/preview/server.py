@@ -88,38 +88,34 @@ class _Server(uvicorn.Server):
 
 def serve(course_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
           say: Callable[[str], None] = print, warn: Callable[[str], None] = print) -> None:
-    """Serve the preview of ``course_dir`` until Ctrl+C or SIGTERM."""
-    if not (course_dir / "course.yml").is_file():
-        from ..diagnostics import Diagnostic
-        from ..model import SourcePos
-
-        raise SourceError([Diagnostic(SourcePos(course_dir.absolute()), "error",
-                                      "no course.yml in this folder: is it a course? ('coursepack new DIR' makes one)")])
+    """Serve the preview of ``course_dir`` until Ctrl+C or SIGTERM. A folder without course.yml
+    is an error (SourceError, as ``coursepack check`` reports it); any other error in the course
+    is shown in the browser."""
     loopback = is_loopback(host)
-    sock = bind(host, port)
     state = PreviewState(course_dir)
-    state.rebuild()
-    jobs = Jobs(state.course_dir)
-    watcher = Watcher(state)
-    app = create_app(state, jobs, loopback)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=2, server_header=False)
-    shown_port = sock.getsockname()[1]
-    url = f"http://{host if ':' not in host else f'[{host}]'}:{shown_port}/"
+    with contextlib.ExitStack() as stack:
+        sock = bind(host, port)
+        stack.callback(sock.close)
+        first = state.rebuild()
+        if not first.ok and not (state.course_dir / "course.yml").is_file():
+            raise SourceError(first.errors)
+        jobs = Jobs(state.course_dir)
+        stack.callback(jobs.close)
+        app = create_app(state, jobs, loopback)
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{sock.getsockname()[1]}/"
 
-    def started() -> None:
-        if not loopback:
-            warn(f"--host {host}: the preview is visible to the network, to anyone who can reach this machine")
-        say(f'Serving "{state.title()}" at {url} (Ctrl+C to stop)')
-        if open_browser:
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        def started() -> None:
+            if not loopback:
+                warn(f"--host {host}: the preview is visible to the network, to anyone who can reach this machine")
+            say(f'Serving "{state.title()}" at {url} (Ctrl+C to stop)')
+            if open_browser:
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
-    server = _Server(config, on_start=started, on_stop=app.state.stop_events)
-    watcher.start()
-    try:
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=2, server_header=False)
+        server = _Server(config, on_start=started, on_stop=app.state.stop_events)
+        watcher = Watcher(state)
+        watcher.start()
+        stack.callback(watcher.stop)
         server.run(sockets=[sock])
-    finally:
-        watcher.stop()
-        jobs.close()
-        sock.close()
     say("stopped")

@@ -42,7 +42,6 @@ class PreviewState:
         self.snapshot = Snapshot(0, False)
         self.views: Views | None = None
         """The views of the last good course (None until one loads)."""
-        self.changed = threading.Condition(self.lock)
 
     def rebuild(self) -> Snapshot:
         """Reload the course; never raises: every failure becomes a diagnostic of the snapshot."""
@@ -64,7 +63,6 @@ class PreviewState:
             self.snapshot = Snapshot(generation, views is not None, errors, warnings)
             if views is not None:
                 self.views = views
-            self.changed.notify_all()
             return self.snapshot
 
     def title(self) -> str:
