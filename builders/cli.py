@@ -54,6 +54,10 @@ class Output:
         if self.verbosity > 0:
             self.console.print(message, markup=False, style="dim")
 
+    def warning(self, message: str) -> None:
+        self.console.print("[yellow]warning[/yellow]: ", end="")
+        self.console.print(message, markup=False)
+
     def error(self, message: str) -> None:
         self.console.print("[red]error[/red]: ", end="")
         self.console.print(message, markup=False)
@@ -225,3 +229,20 @@ def new(out: Output, directory: Path) -> None:
 
     run(out, create, directory)
     out.info(f"created a new course in {directory}; next: coursepack check {directory}")
+
+
+@main.command()
+@COURSE_DIR
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but loopback makes the preview visible to the network.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.pass_obj
+def serve(out: Output, course_dir: Path, port: int, host: str, open_browser: bool) -> None:
+    """Preview the course in a web browser, rebuilt and reloaded on every save: the book, the
+    print editions, and the SCORM package in a preview LMS that shows what Moodle would record."""
+    from .preview import serve as run_preview
+
+    run(out, run_preview, course_dir, host=host, port=port, open_browser=open_browser,
+        say=lambda message: out.console.print(message, markup=False), warn=out.warning)

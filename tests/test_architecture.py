@@ -17,7 +17,9 @@ from builders.registry import BUILDERS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "builders"
 OUTPUTS = sorted({target.split(":")[0].split(".")[1] for target in BUILDERS.values()})
-ORCHESTRATION = {"build", "cache", "registry", "cli", "scaffold"}
+ORCHESTRATION = {"build", "cache", "registry", "cli", "scaffold", "preview"}
+"""``preview`` (``coursepack serve``) counts as orchestration: it may use the outputs' modules to
+render its views, and no output or stage may import it."""
 
 
 def module_name(path: Path) -> str:
@@ -103,6 +105,12 @@ def test_an_output_package_exposes_its_builder_and_nothing_else(name: str) -> No
     assert module.__all__ == named
     assert all(isinstance(getattr(module, cls), type) for cls in named)
     assert module_path.count(".") == 1, "a registry entry names the output's package, not a module in it"
+
+
+def test_only_the_command_line_imports_the_preview() -> None:
+    importers = sorted(module for module, imported in MODULES.items()
+                       if stage(module) != "preview" and any(stage(t) == "preview" for t in real_targets(imported)))
+    assert importers == ["builders.cli"]
 
 
 def test_no_module_over_400_lines() -> None:
