@@ -6,6 +6,7 @@ point outside, URLs): a build reads only the course and never the network.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -14,6 +15,7 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..model import Media, SourcePos
+from .textfile import NotAFile, read_regular, special_kind
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -51,21 +53,11 @@ class MediaLoader:
         if not real.is_relative_to(self.real_root):
             self.report.error(pos, f"{what} '{name}' is outside the course folder")
             return None
-        if real.is_dir():
-            self.report.error(pos, f"{what} '{name}' is a folder, not a file")
-            return None
-        if not real.is_file():
-            self.report.error(pos, f"{what} '{name}' not found{self._case_hint(path)}")
+        problem = _not_a_file(path)
+        if problem:
+            self.report.error(pos, f"{what} '{name}' {problem}")
             return None
         return path
-
-    def _case_hint(self, path: Path) -> str:
-        parent = path.parent
-        if parent.is_dir():
-            for sibling in parent.iterdir():
-                if sibling.name.lower() == path.name.lower():
-                    return f" (there is '{sibling.name}': names are case-sensitive)"
-        return ""
 
     def image(self, src: str, base: Path, pos: SourcePos, what: str) -> str | None:
         """Check an image reference and load it; returns its Course.media key."""
@@ -90,7 +82,11 @@ class MediaLoader:
             self.report.error(pos, f"{what} '{src}' is {size / 2**20:.1f} MB; images are limited to "
                                    f"{MAX_IMAGE_BYTES // 2**20} MB (shrink or compress it)")
             return None
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_IMAGE_BYTES)
+        except (NotAFile, OSError) as exc:  # replaced since inside() looked at it
+            self.report.error(pos, f"{what} '{src}' cannot be read ({exc.strerror or exc})")
+            return None
         problem = _content_problem(data, media_type)
         if problem:
             self.report.error(pos, f"{what} '{src}' {problem}")
@@ -99,6 +95,28 @@ class MediaLoader:
             data = _without_doctype(data)
         self.loaded[key] = Media(key, media_type, data, pos)
         return key
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file one can read (None when it is one). Never opens it."""
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to '{os.readlink(path)}', which does not exist"
+        return f"not found{_case_hint(path)}"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    return None if kind is None else f"is {kind}, not a file"
+
+
+def _case_hint(path: Path) -> str:
+    parent = path.parent
+    if parent.is_dir():
+        for sibling in parent.iterdir():
+            if sibling.name != path.name and sibling.name.lower() == path.name.lower():
+                return f" (there is '{sibling.name}': names are case-sensitive)"
+    return ""
 
 
 def _portable(name: str) -> str:

@@ -44,6 +44,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "ordering": ("items",),
     "essay": ("model_answer", "lines"),
 }
+ANY_TYPE_FIELDS = tuple(dict.fromkeys(name for names in TYPE_FIELDS.values() for name in names))
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "single": ("options",), "multiple": ("options",), "true-false": ("answer",),
     "fill-in": ("answers",), "numeric": ("answer",), "matching": ("pairs",),
@@ -91,20 +92,22 @@ class QuizReader:
         errors_before = len(self.report.errors)
         f = Fields(data, self.report, "a question")
         qtype = f.text("type")
-        if qtype and qtype not in QUESTION_TYPES:
+        known = qtype in QUESTION_TYPES
+        if qtype and not known:
             self.report.error(
                 f.at("type"),
                 f"unknown question type '{qtype}'{suggestion(qtype, QUESTION_TYPES)}"
                 + ("" if suggestion(qtype, QUESTION_TYPES) else f" (types: {', '.join(QUESTION_TYPES)})"),
             )
-            return None
         qid = f.text("id")
         f.what = f"question '{qid}'" if qid else "a question"
-        allowed = COMMON_FIELDS + TYPE_FIELDS.get(qtype, ())
+        # Without a known type, a field is judged against every type's fields, so "did you mean"
+        # names the field the author meant, not one of a type they did not pick.
+        allowed = COMMON_FIELDS + (TYPE_FIELDS[qtype] if known else ANY_TYPE_FIELDS)
         f.check_keys(allowed, ("id", "type", "prompt") + REQUIRED_FIELDS.get(qtype, ()))
         if qid:
             self._check_id(qid, f.at("id"))
-        if not qtype:
+        if not known:
             return None
         prompt_html = self._inline(f.text("prompt"), f.at("prompt"), f.what)
         common = dict(
