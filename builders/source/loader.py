@@ -24,7 +24,7 @@ from ..model import (
     Strings,
 )
 from ..shared.strings import direction_of
-from . import settings
+from . import nesting, settings
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
@@ -238,6 +238,8 @@ class _Loader:
         self.linked[lf.id] = linked
         if not rendered.html.strip() and not rendered.quizzes:
             self.report.error(SourcePos(lf.path, lf.body_line), f"lesson '{lf.id}' is empty: write its text below the front matter")
+        if rendered.too_deep is not None:
+            self.report.error(SourcePos(lf.path, lf.body_line + rendered.too_deep), nesting.MESSAGE)
         for line, info in rendered.misplaced_quizzes:
             self.report.error(SourcePos(lf.path, line), (
                 f"a fence marked '{info}' is not read as a quiz: write ```quiz in lowercase" if info != "quiz" else
@@ -337,7 +339,11 @@ class _Loader:
                 self.report.error(term_pos, f"glossary term '{term}' is the same as '{seen[anchor]}'")
                 continue
             seen[anchor] = term
-            html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            try:
+                html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            except nesting.TooDeep as exc:
+                self.report.error(term_pos, exc.message)
+                continue
             entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
 

@@ -20,6 +20,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Section
+from . import nesting
 from ..shared.xhtml import serialize, to_xhtml
 
 _TAGS = {
@@ -98,13 +99,15 @@ class RenderedLesson:
     misplaced_quizzes: list[tuple[int, str]] = field(default_factory=list)
     """(file line, info string) of fences that look meant as quizzes but are not read as one:
     inside a list or a quote, or marked with a misspelt word such as ``Quiz``."""
+    too_deep: int | None = None
+    """0-based body line where Markdown nests too deeply to be read whole (see :mod:`.nesting`)."""
 
 
 class Renderer:
     """Holds the configured markdown-it parser; one per process is enough."""
 
     def __init__(self) -> None:
-        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True})
+        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "maxNesting": nesting.MAX_LEVEL})
         md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
         # Every target reaches the loader's checks, which explain a refused one (file:, data:,
         # javascript:) instead of markdown-it silently printing the Markdown as text.
@@ -134,17 +137,21 @@ class Renderer:
         return "<img" in html.lower()
 
     def block(self, text: str, link: LinkHook | None = None) -> str:
-        """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
+        """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML.
+
+        Raises :class:`~.nesting.TooDeep` rather than lose text nested too deeply."""
         if _is_plain(text) and "\n" not in text.strip() and not _BLOCK_START.match(text.strip()):
             return f"<p>{escape(text.strip(), quote=False)}</p>"
         env: dict = {}
         tokens = self.md.parse(text, env)
+        nesting.check(tokens)
         _rewrite_links(tokens, link)
         return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
         env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
         tokens = self.md.parse(text, env)
+        too_deep = nesting.too_deep(tokens)
         quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
         sections = _number_headings(tokens, hooks.lesson_id)
@@ -166,7 +173,8 @@ class Renderer:
                 continue
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]
-        return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced)
+        return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced,
+                              too_deep=too_deep)
 
 
 def _take_quizzes(tokens: list[Token], first_line: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:

@@ -25,6 +25,7 @@ from ..model import (
 from ..shared.xhtml import plain_text
 from .fields import Fields, kind, suggestion
 from .markdown import Renderer, fill_in_prompt
+from .nesting import TooDeep
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -181,7 +182,11 @@ class QuizReader:
 
     def _block(self, text: str, pos: SourcePos, what: str) -> str:
         self._no_images(text, pos, what)
-        return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+        try:
+            return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+        except TooDeep as exc:
+            self.report.error(pos, f"{what}: {exc.message}")
+            return ""
 
     def _no_images(self, text: str, pos: SourcePos, what: str) -> None:
         if self.renderer.has_image(text):
