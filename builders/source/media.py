@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..model import Media, SourcePos
+from . import raster
 from .textfile import NotAFile, read_regular, special_kind
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
@@ -125,7 +126,9 @@ def _portable(name: str) -> str:
 
 def _content_problem(data: bytes, media_type: str) -> str | None:
     if media_type in _MAGIC:
-        return None if data.startswith(_MAGIC[media_type]) else f"is not a valid {media_type[6:].upper()} file"
+        if not data.startswith(_MAGIC[media_type]):
+            return f"is not a valid {media_type[6:].upper()} file"
+        return raster.problem(data, media_type)
     try:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as exc:
