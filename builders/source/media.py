@@ -15,18 +15,16 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..model import Media, SourcePos
-from . import raster
+from . import raster, svgcheck
 from .textfile import NotAFile, read_regular, special_kind
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-_SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _ENTITIES = "declares XML entities (<!ENTITY>), which are not allowed: save it again as plain SVG"
 _PORTABLE_NAME = re.compile(r"^[\w.-]+$")
 """Letters (any script), digits, '_', '.', '-': a name every zip tool, e-reader and LMS keeps."""
-_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]([^'"]*)""", re.IGNORECASE)
 
 
 class MediaLoader:
@@ -133,7 +131,7 @@ def _content_problem(data: bytes, media_type: str) -> str | None:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as exc:
         return _ENTITIES if "entity" in exc.msg.lower() else f"is not well-formed SVG ({exc.msg})"
-    if root.tag != f"{{{_SVG_NS}}}svg":
+    if root.tag != f"{{{svgcheck.SVG_NS}}}svg":
         return "is not an SVG image (its root element must be <svg> in the SVG namespace)"
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and list(dtd.iterentities()):
@@ -141,31 +139,9 @@ def _content_problem(data: bytes, media_type: str) -> str | None:
     for node in root.itersiblings(preceding=True):
         if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet":
             return f"refers to a style sheet ({node.get('href')}): SVG images must be self-contained"
-    for element in root.iter():
-        problem = _element_problem(element)
-        if problem:
-            return problem
-    return None
-
-
-def _element_problem(element: etree._Element) -> str | None:
-    if not isinstance(element.tag, str):
-        return _ENTITIES if isinstance(element, etree._Entity) else None
-    name = etree.QName(element).localname
-    if name in ("script", "foreignObject"):
-        return f"contains <{name}>, which is not allowed"
-    values = list(element.attrib.items()) + ([("style", element.text)] if name == "style" and element.text else [])
-    for attr, value in values:
-        local = etree.QName(attr).localname
-        if local.startswith("on"):
-            return f"has an event handler ({local}), which is not allowed"
-        if local == "href" and not value.startswith("#"):
-            return f"refers to '{value}': SVG images must be self-contained"
-        for match in _CSS_URL.finditer(value):
-            target = match.group(1) or match.group(2) or ""
-            if not target.startswith("#"):
-                return f"refers to '{target}': SVG images must be self-contained"
-    return None
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        return _ENTITIES
+    return svgcheck.problem(root)
 
 
 def _without_doctype(data: bytes) -> bytes:
