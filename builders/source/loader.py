@@ -23,6 +23,7 @@ from ..model import (
     SourcePos,
     Strings,
 )
+from ..shared import ids as id_of
 from ..shared.strings import direction_of
 from . import nesting, settings
 from .fields import Fields, kind
@@ -276,7 +277,7 @@ class _Loader:
             if lesson_id is None:
                 self.report.error(pos, f"link '{href}': name the lesson file too, e.g. lessons/01-name.md{href}")
                 return None
-            anchor = f"{lesson_id}--{fragment}"
+            anchor = id_of.heading(lesson_id, fragment)
             self.pending_links.append((anchor, pos, href))
             return f"#{anchor}"
         target = (base / unquote(parts.path)).resolve()
@@ -288,7 +289,7 @@ class _Loader:
             return None
         if not fragment:
             return f"#{target_id}"
-        anchor = f"{target_id}--{fragment}"
+        anchor = id_of.heading(target_id, fragment)
         self.pending_links.append((anchor, pos, href))
         return f"#{anchor}"
 
@@ -334,7 +335,7 @@ class _Loader:
             if not isinstance(definition, str) or not definition.strip():
                 self.report.error(term_pos, f"glossary term '{term}' needs a definition (text), not {kind(definition)}")
                 continue
-            anchor = f"term--{slugify(term)}"
+            anchor = id_of.term(slugify(term))
             if anchor in seen:
                 self.report.error(term_pos, f"glossary term '{term}' is the same as '{seen[anchor]}'")
                 continue

@@ -21,6 +21,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Section
 from . import nesting
+from ..shared import ids as id_of
 from ..shared.xhtml import serialize, to_xhtml
 
 _TAGS = {
@@ -166,7 +167,7 @@ class Renderer:
                 img.drop_tree()
         for n, block in enumerate((el for el in div if isinstance(el.tag, str)), start=1):
             if not block.get("id"):
-                block.set("id", f"{hooks.lesson_id}--b{n}")
+                block.set("id", id_of.block(hooks.lesson_id, n))
         for th in list(div.iter("th")):
             if not th.text_content().strip() and th.find(".//img") is None:
                 th.tag = "td"  # an empty corner cell heads nothing (axe: empty-table-header)
@@ -213,7 +214,7 @@ def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
         while slug in seen:
             slug, n = f"{base}-{n}", n + 1
         seen.add(slug)
-        anchor = f"{lesson_id}--{slug}"
+        anchor = id_of.heading(lesson_id, slug)
         token.attrSet("id", anchor)
         sections.append(Section(anchor, title.strip(), level))
     return sections
@@ -314,9 +315,9 @@ def _fn_id(tokens: Sequence[Token], idx: int) -> str:
 def _footnote_ref(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it signature
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
     sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    ref = id_of.footnote_ref(lesson, n, sub)
     return (
-        f'<sup><a href="#{lesson}--fn{n}" id="{ref}" class="footnote-ref" '
+        f'<sup><a href="#{id_of.footnote(lesson, n)}" id="{ref}" class="footnote-ref" '
         f'role="doc-noteref">{n}</a></sup>'
     )
 
@@ -328,13 +329,13 @@ def _footnote_block_open(self, tokens, idx, options, env) -> str:  # noqa: ANN00
 
 def _footnote_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
-    return f'<li id="{lesson}--fn{n}" role="doc-endnote" class="footnote">'
+    return f'<li id="{id_of.footnote(lesson, n)}" role="doc-endnote" class="footnote">'
 
 
 def _footnote_anchor(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
     sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    ref = id_of.footnote_ref(lesson, n, sub)
     return f' <a href="#{ref}" class="footnote-backref" role="doc-backlink">\u21a9</a>'
 
 
