@@ -19,7 +19,7 @@ def kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}' (true/false)"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {value}" if _finite(value) else _spelled(value)
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):

@@ -38,11 +38,10 @@ class NodeProblem(Exception):
 
 def check(root: yaml.Node) -> None:
     """Raise :class:`NodeProblem` for the first node that is unsafe or meaningless to build."""
-    distinct = 0
-    for node in _distinct(root):
-        distinct += 1
+    nodes = list(_distinct(root))
+    _measure(root, len(nodes) + MAX_ALIAS_NODES)
+    for node in nodes:
         _check_one(node)
-    _measure(root, distinct + MAX_ALIAS_NODES)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -70,8 +69,10 @@ def _check_one(node: yaml.Node) -> None:
     if isinstance(node, yaml.ScalarNode):
         bad = FORBIDDEN_CHAR.search(node.value)
         if bad:
-            raise NodeProblem(node, f"this text holds a control character (U+{ord(bad.group()):04X}), written as an "
-                                    "escape such as \"\\x00\" or \"\\a\"; remove it: no e-book or web page can show it")
+            code = ord(bad.group())
+            what = "a non-character" if code >= 0xD800 else "a control character"
+            raise NodeProblem(node, f"this text holds {what} (U+{code:04X}), written as an escape such as "
+                                    "\"\\x00\" or \"\\a\"; remove it: no e-book or web page can show it")
     if isinstance(node, yaml.MappingNode):
         for key, _value in node.value:
             if not isinstance(key, yaml.ScalarNode):
