@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
 
-GLOSSARY = "glossary"
-"""``Course.anchor_owner`` value for ids that live in the glossary."""
+GLOSSARY = "glossary."
+"""``Course.anchor_owner`` value for ids that live in the glossary (the "." keeps it apart from any lesson id)."""
 
 QuestionType = Literal[
     "single", "multiple", "true-false", "fill-in", "numeric", "matching", "ordering", "essay"

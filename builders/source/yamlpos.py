@@ -101,6 +101,7 @@ def _number(construct: Any) -> Any:
     return guarded
 
 
+_Loader.add_constructor("tag:yaml.org,2002:merge", _Loader.construct_scalar)  # "<<" anywhere but a key is text
 for _tag in ("int", "float"):
     _tag = f"tag:yaml.org,2002:{_tag}"
     _Loader.add_constructor(_tag, _number(yaml.SafeLoader.yaml_constructors[_tag]))
@@ -165,6 +166,9 @@ def load(text: str, path: Path, line_offset: int = 0) -> Any:
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         col = (mark.column + 1) if mark else 0
         raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {_hint(exc, text, mark)}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses outright (the text check runs first)
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        raise YamlSyntaxError(SourcePos(path, line), f"YAML error: {str(exc).split(chr(10), 1)[0]}") from None
     except yaml.YAMLError as exc:
         first_line = str(exc).split("\n", 1)[0]
         raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {first_line}") from None

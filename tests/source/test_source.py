@@ -8,6 +8,7 @@ import pytest
 
 from builders.diagnostics import SourceError
 from builders.model import (
+    GLOSSARY,
     Essay,
     FillIn,
     Matching,
@@ -91,7 +92,7 @@ def test_anchors_know_their_owner(starter_course: Path) -> None:
     course = load(starter_course)
     assert course.anchor_owner("getting-started--tables-and-lists") == "getting-started"
     assert course.anchor_owner("question-types") == "question-types"
-    assert course.anchor_owner("term.worksheet") == "glossary"
+    assert course.anchor_owner("term.worksheet") == GLOSSARY
     assert course.anchor_owner("nowhere") is None
 
 
