@@ -23,8 +23,14 @@ EDITOR_NS = frozenset({
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "http://purl.org/dc/elements/1.1/",
     "http://creativecommons.org/ns#",
+    "http://www.serif.com/",
+    "http://www.bohemiancoding.com/sketch/ns",
+    *(f"http://ns.adobe.com/{name}/" for name in (
+        "AdobeIllustrator/10.0", "AdobeSVGViewerExtensions/3.0", "Extensibility/1.0", "Flows/1.0", "Graphs/1.0",
+        "ImageReplacement/1.0", "SaveForWeb/1.0", "Variables/1.0", "GenericCustomNamespace/1.0", "XPath/1.0")),
 })
-"""Drawing programs' bookkeeping (Inkscape, Dublin Core metadata): inert, kept."""
+"""Drawing programs' bookkeeping (Inkscape, Affinity, Sketch, Illustrator, Dublin Core metadata):
+elements and attributes in these namespaces are never drawn nor run, so they are kept."""
 
 ELEMENTS = frozenset("""
     svg g defs symbol use title desc metadata switch style
@@ -46,7 +52,7 @@ PROPERTIES = frozenset("""
     text-decoration direction writing-mode unicode-bidi line-height text-transform white-space
     stop-color stop-opacity flood-color flood-opacity lighting-color color-interpolation
     color-interpolation-filters shape-rendering text-rendering image-rendering isolation
-    mix-blend-mode transform transform-origin transform-box
+    mix-blend-mode transform transform-origin transform-box enable-background
 """.split())
 """CSS properties, also allowed as presentation attributes."""
 
@@ -65,8 +71,10 @@ ATTRIBUTES = PROPERTIES | frozenset("""
 """.split())
 
 FUNCTIONS = frozenset("""
-    rgb rgba hsl hsla hwb lab lch oklab oklch color calc min max clamp var
-    matrix translate translatex translatey scale scalex scaley rotate skew skewx skewy
+    rgb rgba hsl hsla hwb lab lch oklab oklch color color-mix light-dark calc min max clamp var attr
+    matrix matrix3d translate translatex translatey translatez translate3d scale scalex scaley scalez
+    scale3d rotate rotatex rotatey rotatez rotate3d skew skewx skewy perspective
+    rect inset circle ellipse polygon path
 """.split())
 """CSS functions that compute a value; none of them can name a file (unlike image-set, url...)."""
 
