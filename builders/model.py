@@ -6,12 +6,14 @@ No IO and no parsing happen here. Every object carries the :class:`SourcePos` it
 Conventions of the HTML fragments (``Lesson.html``, ``Question.prompt_html``, ...):
 
 - They are well-formed XHTML fragments (no namespace prefixes), already sanitised.
-- Every ``id`` is unique across the whole course, so one document (the PDF) can hold all lessons.
-  Lesson headings get ``id="<lesson-id>--<heading-slug>"``; every other top-level block
-  ``<lesson-id>--b<N>``; footnotes ``<lesson-id>--fn<N>`` and ``<lesson-id>--fnref<N>``;
-  glossary entries ``term--<term-slug>``. Outputs give the lesson's own element
-  ``id="<lesson-id>"``, a question ``id="question--<question-id>"`` and its answer
-  ``id="answer--<question-id>"``, so links and ids agree in every format.
+- Every ``id`` is unique across the whole course, so one document (the PDF) can hold all lessons,
+  by construction (the grammar and its proof are in :mod:`builders.shared.ids`): lesson headings
+  get ``id="<lesson-id>--<heading-slug>"`` (the only ids made from authored text); every other
+  top-level block ``<lesson-id>--b.<N>``; footnotes ``<lesson-id>--fn.<N>`` and
+  ``<lesson-id>--fnref.<N>``; glossary entries ``term.<term-slug>``. Outputs give the lesson's
+  own element ``id="<lesson-id>"``, a question ``id="question.<question-id>"`` and its answer
+  ``id="answer.<question-id>"``, so links and ids agree in every format; ids an output adds for
+  itself hold a ``_`` (``title_<lesson-id>``, ``cp_...``), which no model id does.
 - Internal links are written ``href="#<id>"``. ``Course.anchor_owner(id)`` tells which lesson
   (or ``GLOSSARY``) holds an id, so a multi-file output rewrites them with
   :func:`builders.shared.xhtml.relink`.
@@ -27,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
 
-GLOSSARY = "glossary"
-"""``Course.anchor_owner`` value for ids that live in the glossary."""
+GLOSSARY = "glossary."
+"""``Course.anchor_owner`` value for ids that live in the glossary (the "." keeps it apart from any lesson id)."""
 
 QuestionType = Literal[
     "single", "multiple", "true-false", "fill-in", "numeric", "matching", "ordering", "essay"
@@ -198,7 +200,7 @@ class Lesson:
 class GlossaryEntry:
     term: str
     id: str
-    """``term--<slug>``: the anchor of the entry."""
+    """``term.<slug>``: the anchor of the entry."""
     definition_html: str
     pos: SourcePos
 

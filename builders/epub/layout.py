@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..model import GLOSSARY, Course, Lesson, Section
+from ..shared import ids
 
 COVER = "cover.xhtml"
 TITLE_PAGE = "title-page.xhtml"
@@ -32,7 +33,7 @@ def lesson_file(lesson: Lesson) -> str:
 
 
 def own_id(kind: str, owner: str = "") -> str:
-    """Ids the EPUB adds itself. Model ids never contain ``_`` before ``--``, so these never clash."""
+    """Ids the EPUB adds itself: the ``_`` keeps them apart from model ids (:mod:`builders.shared.ids`)."""
     return f"{kind}_{owner}" if owner else f"{kind}_"
 
 
@@ -69,9 +70,9 @@ class Layout:
             return GLOSSARY_FILE
         if owner is not None:
             return self.lesson_files.get(owner)
-        if anchor.startswith("question--"):
-            return self.question_files.get(anchor.removeprefix("question--"))
-        if anchor.startswith("answer--") and anchor.removeprefix("answer--") in self.question_files:
+        if anchor.startswith(ids.QUESTION_PREFIX):
+            return self.question_files.get(anchor.removeprefix(ids.QUESTION_PREFIX))
+        if anchor.startswith(ids.ANSWER_PREFIX) and anchor.removeprefix(ids.ANSWER_PREFIX) in self.question_files:
             return ANSWERS
         return None
 

@@ -31,6 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from ..model import Media
+from ..shared import ids
 from .fonts import FontSet, stack
 
 BASE_URL = "https://coursepack.invalid/"
@@ -172,9 +173,9 @@ def _fetching(step: Callable[[], T]) -> T:
 def _marks_a_page(anchor: str, anchors: Mapping[str, object]) -> bool:
     """Model anchors and questions (ids every output shares); not footnotes, which float
     to the foot of the page in print but sit at the end of the chapter in an e-book."""
-    if "--fn" in anchor:
+    if ids.is_footnote(anchor):
         return False
-    return anchor in anchors or anchor.startswith("question--")
+    return anchor in anchors or anchor.startswith(ids.QUESTION_PREFIX)
 
 
 def page_map(document: Document, html: str, anchors: Mapping[str, object], first_page: int = 1) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +20,7 @@ def kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"'{str(value).lower()}' (true/false)"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {value}" if _finite(value) else _spelled(value)
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):
@@ -32,6 +33,20 @@ def kind(value: Any) -> str:
 def suggestion(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f", did you mean '{close[0]}'?" if close else ""
+
+
+def _finite(value: int | float) -> bool:
+    """False for .nan, .inf and -.inf, and for integers too large for a float (1e309 and up)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _spelled(value: int | float) -> str:
+    if isinstance(value, int):
+        return f"a number of {len(str(abs(value)))} digits"
+    return "'.nan' (not a number)" if math.isnan(value) else f"'{'-' if value < 0 else ''}.inf' (infinity)"
 
 
 class Fields:
@@ -99,6 +114,9 @@ class Fields:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
             self._wrong(key, "a whole number" if integer else "a number")
+            return default
+        if not _finite(value):
+            self.report.error(self.at(key), f"field '{key}' must be a number one can write out, not {_spelled(value)}")
             return default
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             bounds = (

@@ -25,8 +25,9 @@ from ..model import (
     SourceText,
     Strings,
 )
+from ..shared import ids as id_of
 from ..shared.strings import direction_of
-from . import schema, settings
+from . import nesting, schema, settings
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
@@ -246,6 +247,8 @@ class _Loader:
         self.linked[lf.id] = linked
         if not rendered.html.strip() and not rendered.quizzes:
             self.report.error(SourcePos(lf.path, lf.body_line), f"lesson '{lf.id}' is empty: write its text below the front matter")
+        if rendered.too_deep is not None:
+            self.report.error(SourcePos(lf.path, lf.body_line + rendered.too_deep), nesting.MESSAGE)
         for line, info in rendered.misplaced_quizzes:
             self.report.error(SourcePos(lf.path, line), (
                 f"a fence marked '{info}' is not read as a quiz: write ```quiz in lowercase" if info != "quiz" else
@@ -282,7 +285,7 @@ class _Loader:
             if lesson_id is None:
                 self.report.error(pos, f"link '{href}': name the lesson file too, e.g. lessons/01-name.md{href}")
                 return None
-            anchor = f"{lesson_id}--{fragment}"
+            anchor = id_of.heading(lesson_id, fragment)
             self.pending_links.append((anchor, pos, href))
             return f"#{anchor}"
         target = (base / unquote(parts.path)).resolve()
@@ -294,7 +297,7 @@ class _Loader:
             return None
         if not fragment:
             return f"#{target_id}"
-        anchor = f"{target_id}--{fragment}"
+        anchor = id_of.heading(target_id, fragment)
         self.pending_links.append((anchor, pos, href))
         return f"#{anchor}"
 
@@ -340,12 +343,16 @@ class _Loader:
             if not isinstance(definition, str) or not definition.strip():
                 self.report.error(term_pos, f"glossary term '{term}' needs a definition (text), not {kind(definition)}")
                 continue
-            anchor = f"term--{slugify(term)}"
+            anchor = id_of.term(slugify(term))
             if anchor in seen:
                 self.report.error(term_pos, f"glossary term '{term}' is the same as '{seen[anchor]}'")
                 continue
             seen[anchor] = term
-            html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            try:
+                html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            except nesting.TooDeep as exc:
+                self.report.error(term_pos, exc.message)
+                continue
             entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
 

@@ -20,7 +20,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Section
+from ..shared import ids as id_of
 from ..shared.xhtml import serialize, to_xhtml
+from . import nesting
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
@@ -98,13 +100,15 @@ class RenderedLesson:
     misplaced_quizzes: list[tuple[int, str]] = field(default_factory=list)
     """(file line, info string) of fences that look meant as quizzes but are not read as one:
     inside a list or a quote, or marked with a misspelt word such as ``Quiz``."""
+    too_deep: int | None = None
+    """0-based body line where Markdown nests too deeply to be read whole (see :mod:`.nesting`)."""
 
 
 class Renderer:
     """Holds the configured markdown-it parser; one per process is enough."""
 
     def __init__(self) -> None:
-        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True})
+        md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "maxNesting": nesting.MAX_LEVEL})
         md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
         # Every target reaches the loader's checks, which explain a refused one (file:, data:,
         # javascript:) instead of markdown-it silently printing the Markdown as text.
@@ -134,17 +138,21 @@ class Renderer:
         return "<img" in html.lower()
 
     def block(self, text: str, link: LinkHook | None = None) -> str:
-        """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
+        """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML.
+
+        Raises :class:`~.nesting.TooDeep` rather than lose text nested too deeply."""
         if _is_plain(text) and "\n" not in text.strip() and not _BLOCK_START.match(text.strip()):
             return f"<p>{escape(text.strip(), quote=False)}</p>"
         env: dict = {}
         tokens = self.md.parse(text, env)
+        nesting.check(tokens)
         _rewrite_links(tokens, link)
         return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
         env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
         tokens = self.md.parse(text, env)
+        too_deep = nesting.too_deep(tokens)
         quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
         sections = _number_headings(tokens, hooks.lesson_id)
@@ -159,14 +167,15 @@ class Renderer:
                 img.drop_tree()
         for n, block in enumerate((el for el in div if isinstance(el.tag, str)), start=1):
             if not block.get("id"):
-                block.set("id", f"{hooks.lesson_id}--b{n}")
+                block.set("id", id_of.block(hooks.lesson_id, n))
         for th in list(div.iter("th")):
             if not th.text_content().strip() and th.find(".//img") is None:
                 th.tag = "td"  # an empty corner cell heads nothing (axe: empty-table-header)
                 continue
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]
-        return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced)
+        return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced,
+                              too_deep=too_deep)
 
 
 def _take_quizzes(tokens: list[Token], first_line: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
@@ -205,7 +214,7 @@ def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
         while slug in seen:
             slug, n = f"{base}-{n}", n + 1
         seen.add(slug)
-        anchor = f"{lesson_id}--{slug}"
+        anchor = id_of.heading(lesson_id, slug)
         token.attrSet("id", anchor)
         sections.append(Section(anchor, title.strip(), level))
     return sections
@@ -306,9 +315,9 @@ def _fn_id(tokens: Sequence[Token], idx: int) -> str:
 def _footnote_ref(self, tokens, idx, options, env) -> str:  # noqa: ANN001 - markdown-it signature
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
     sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    ref = id_of.footnote_ref(lesson, n, sub)
     return (
-        f'<sup><a href="#{lesson}--fn{n}" id="{ref}" class="footnote-ref" '
+        f'<sup><a href="#{id_of.footnote(lesson, n)}" id="{ref}" class="footnote-ref" '
         f'role="doc-noteref">{n}</a></sup>'
     )
 
@@ -320,13 +329,13 @@ def _footnote_block_open(self, tokens, idx, options, env) -> str:  # noqa: ANN00
 
 def _footnote_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
-    return f'<li id="{lesson}--fn{n}" role="doc-endnote" class="footnote">'
+    return f'<li id="{id_of.footnote(lesson, n)}" role="doc-endnote" class="footnote">'
 
 
 def _footnote_anchor(self, tokens, idx, options, env) -> str:  # noqa: ANN001
     n, lesson = _fn_id(tokens, idx), env["lesson_id"]
     sub = tokens[idx].meta.get("subId", -1)
-    ref = f"{lesson}--fnref{n}" + (f"-{sub}" if sub > 0 else "")
+    ref = id_of.footnote_ref(lesson, n, sub)
     return f' <a href="#{ref}" class="footnote-backref" role="doc-backlink">\u21a9</a>'
 
 

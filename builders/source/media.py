@@ -6,6 +6,7 @@ point outside, URLs): a build reads only the course and never the network.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -14,16 +15,16 @@ from lxml import etree
 
 from ..diagnostics import Report
 from ..model import Media, SourcePos
+from . import raster, svgcheck
+from .textfile import NotAFile, read_regular, special_kind
 
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 _MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
-_SVG_NS = "http://www.w3.org/2000/svg"
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _ENTITIES = "declares XML entities (<!ENTITY>), which are not allowed: save it again as plain SVG"
 _PORTABLE_NAME = re.compile(r"^[\w.-]+$")
 """Letters (any script), digits, '_', '.', '-': a name every zip tool, e-reader and LMS keeps."""
-_CSS_URL = re.compile(r"""url\(\s*['"]?\s*([^'")\s]*)|@import\s+['"]([^'"]*)""", re.IGNORECASE)
 
 
 class MediaLoader:
@@ -51,21 +52,11 @@ class MediaLoader:
         if not real.is_relative_to(self.real_root):
             self.report.error(pos, f"{what} '{name}' is outside the course folder")
             return None
-        if real.is_dir():
-            self.report.error(pos, f"{what} '{name}' is a folder, not a file")
-            return None
-        if not real.is_file():
-            self.report.error(pos, f"{what} '{name}' not found{self._case_hint(path)}")
+        problem = _not_a_file(path)
+        if problem:
+            self.report.error(pos, f"{what} '{name}' {problem}")
             return None
         return path
-
-    def _case_hint(self, path: Path) -> str:
-        parent = path.parent
-        if parent.is_dir():
-            for sibling in parent.iterdir():
-                if sibling.name.lower() == path.name.lower():
-                    return f" (there is '{sibling.name}': names are case-sensitive)"
-        return ""
 
     def image(self, src: str, base: Path, pos: SourcePos, what: str) -> str | None:
         """Check an image reference and load it; returns its Course.media key."""
@@ -90,7 +81,11 @@ class MediaLoader:
             self.report.error(pos, f"{what} '{src}' is {size / 2**20:.1f} MB; images are limited to "
                                    f"{MAX_IMAGE_BYTES // 2**20} MB (shrink or compress it)")
             return None
-        data = path.read_bytes()
+        try:
+            data = read_regular(path, MAX_IMAGE_BYTES)
+        except (NotAFile, OSError) as exc:  # replaced since inside() looked at it
+            self.report.error(pos, f"{what} '{src}' cannot be read ({exc.strerror or exc})")
+            return None
         problem = _content_problem(data, media_type)
         if problem:
             self.report.error(pos, f"{what} '{src}' {problem}")
@@ -101,18 +96,42 @@ class MediaLoader:
         return key
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file one can read (None when it is one). Never opens it."""
+    try:
+        kind = special_kind(path.stat().st_mode)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a symbolic link to '{os.readlink(path)}', which does not exist"
+        return f"not found{_case_hint(path)}"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    return None if kind is None else f"is {kind}, not a file"
+
+
+def _case_hint(path: Path) -> str:
+    parent = path.parent
+    if parent.is_dir():
+        for sibling in parent.iterdir():
+            if sibling.name != path.name and sibling.name.lower() == path.name.lower():
+                return f" (there is '{sibling.name}': names are case-sensitive)"
+    return ""
+
+
 def _portable(name: str) -> str:
     return re.sub(r"[^\w.]+", "-", name).strip("-") or "image"
 
 
 def _content_problem(data: bytes, media_type: str) -> str | None:
     if media_type in _MAGIC:
-        return None if data.startswith(_MAGIC[media_type]) else f"is not a valid {media_type[6:].upper()} file"
+        if not data.startswith(_MAGIC[media_type]):
+            return f"is not a valid {media_type[6:].upper()} file"
+        return raster.problem(data, media_type)
     try:
         root = etree.fromstring(data, _SVG_PARSER)
     except etree.XMLSyntaxError as exc:
         return _ENTITIES if "entity" in exc.msg.lower() else f"is not well-formed SVG ({exc.msg})"
-    if root.tag != f"{{{_SVG_NS}}}svg":
+    if root.tag != f"{{{svgcheck.SVG_NS}}}svg":
         return "is not an SVG image (its root element must be <svg> in the SVG namespace)"
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and list(dtd.iterentities()):
@@ -120,31 +139,9 @@ def _content_problem(data: bytes, media_type: str) -> str | None:
     for node in root.itersiblings(preceding=True):
         if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-stylesheet":
             return f"refers to a style sheet ({node.get('href')}): SVG images must be self-contained"
-    for element in root.iter():
-        problem = _element_problem(element)
-        if problem:
-            return problem
-    return None
-
-
-def _element_problem(element: etree._Element) -> str | None:
-    if not isinstance(element.tag, str):
-        return _ENTITIES if isinstance(element, etree._Entity) else None
-    name = etree.QName(element).localname
-    if name in ("script", "foreignObject"):
-        return f"contains <{name}>, which is not allowed"
-    values = list(element.attrib.items()) + ([("style", element.text)] if name == "style" and element.text else [])
-    for attr, value in values:
-        local = etree.QName(attr).localname
-        if local.startswith("on"):
-            return f"has an event handler ({local}), which is not allowed"
-        if local == "href" and not value.startswith("#"):
-            return f"refers to '{value}': SVG images must be self-contained"
-        for match in _CSS_URL.finditer(value):
-            target = match.group(1) or match.group(2) or ""
-            if not target.startswith("#"):
-                return f"refers to '{target}': SVG images must be self-contained"
-    return None
+    if any(isinstance(node, etree._Entity) for node in root.iter()):
+        return _ENTITIES
+    return svgcheck.problem(root)
 
 
 def _without_doctype(data: bytes) -> bytes:

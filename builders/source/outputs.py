@@ -9,6 +9,7 @@ from pathlib import Path
 from ..diagnostics import Report, SourceError
 from . import settings
 from .fields import Fields
+from .textfile import MAX_TEXT_BYTES, read_regular
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
 
@@ -16,8 +17,8 @@ def course_outputs(folder: Path | str, known: Sequence[str]) -> tuple[str, ...]:
     """The formats course.yml lists (empty: none listed). A mistake in ``outputs:`` raises
     SourceError; any other problem with course.yml is left for the loader to report."""
     path = Path(folder).absolute() / "course.yml"
-    try:
-        data = load(path.read_text(encoding="utf-8"), path)
+    try:  # never open a FIFO or a device: the loader reports those
+        data = load(read_regular(path, MAX_TEXT_BYTES).decode("utf-8-sig"), path)
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
         return ()
     if not isinstance(data, YamlMap) or "outputs" not in data:

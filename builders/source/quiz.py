@@ -26,6 +26,7 @@ from ..shared.xhtml import plain_text
 from . import schema
 from .fields import Fields, kind, suggestion
 from .markdown import Renderer, fill_in_prompt
+from .nesting import TooDeep
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -76,19 +77,21 @@ class QuizReader:
         errors_before = len(self.report.errors)
         f = Fields(data, self.report, "a question")
         qtype = f.text("type")
-        if qtype and qtype not in QUESTION_TYPES:
+        known = qtype in QUESTION_TYPES
+        if qtype and not known:
             self.report.error(
                 f.at("type"),
                 f"unknown question type '{qtype}'{suggestion(qtype, QUESTION_TYPES)}"
                 + ("" if suggestion(qtype, QUESTION_TYPES) else f" (types: {', '.join(QUESTION_TYPES)})"),
             )
-            return None
         qid = f.text("id")
         f.what = f"question '{qid}'" if qid else "a question"
-        f.check_fields(schema.QUESTION + schema.QUESTION_TYPE_FIELDS.get(qtype, ()))
+        # Without a known type, a field is judged against every type's fields, so "did you mean"
+        # names the field the author meant, not one of a type they did not pick.
+        f.check_fields(schema.QUESTION + (schema.QUESTION_TYPE_FIELDS[qtype] if known else schema.ANY_TYPE_FIELDS))
         if qid:
             self._check_id(qid, f.at("id"))
-        if not qtype:
+        if not known:
             return None
         prompt_html = self._inline(f.text("prompt"), f.at("prompt"), f.what)
         common = dict(
@@ -162,7 +165,11 @@ class QuizReader:
 
     def _block(self, text: str, pos: SourcePos, what: str) -> str:
         self._no_images(text, pos, what)
-        return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+        try:
+            return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+        except TooDeep as exc:
+            self.report.error(pos, f"{what}: {exc.message}")
+            return ""
 
     def _no_images(self, text: str, pos: SourcePos, what: str) -> None:
         if self.renderer.has_image(text):

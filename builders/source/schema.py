@@ -9,7 +9,7 @@ A field's order here is the order of the "allowed: ..." hint and of the document
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +134,9 @@ PAIR: tuple[FieldSpec, ...] = (
     FieldSpec("left", "text", True, None, "An item on the left."),
     FieldSpec("right", "text", True, None, "Its match on the right (shuffled when shown)."),
 )
+
+
+ANY_TYPE_FIELDS: tuple[FieldSpec, ...] = tuple({
+    spec.name: replace(spec, required=False) for specs in QUESTION_TYPE_FIELDS.values() for spec in specs
+}.values())
+"""Every type's fields, none required: what a question of an unknown type is judged against."""

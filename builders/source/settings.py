@@ -76,17 +76,12 @@ def pdf(f: Fields, media: MediaLoader) -> PdfSettings:
 
 def edition_date(f: Fields) -> tuple[str, str]:
     """(YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ) from course.yml's date, else SOURCE_DATE_EPOCH."""
-    value = f.data.get("date")
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat(), f"{value.isoformat()}T00:00:00Z"
+    value = f.data.get("date")  # text: YAML dates are not resolved, so 2026-02-30 is ours to report
     if value is not None:
-        try:
-            day = dt.date.fromisoformat(str(value).strip())
+        day = _day(str(value).strip())
+        if day is not None:
             return day.isoformat(), f"{day.isoformat()}T00:00:00Z"
-        except ValueError:
-            f.report.error(f.at("date"), f"date '{value}' is not a date written YYYY-MM-DD")
+        f.report.error(f.at("date"), f"date '{value}' is not a real date written YYYY-MM-DD")
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 315532800, dt.timezone.utc)
     return stamp.date().isoformat(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -113,3 +108,14 @@ def outputs(f: Fields, known: Sequence[str] | None) -> tuple[str, ...]:
         else:
             names.append(name.strip())
     return tuple(dict.fromkeys(names))
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text).date()  # "2026-01-15 10:30:00", "...T10:30:00Z"
+    except ValueError:
+        return None

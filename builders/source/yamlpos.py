@@ -1,7 +1,10 @@
 """YAML text -> plain Python data whose mappings and lists remember their line and column.
 
-Only ``true``/``false`` are booleans (YAML 1.2 style), so ``language: no`` stays Norwegian.
-Duplicate keys are reported instead of silently overwritten.
+Only ``true``/``false`` are booleans (YAML 1.2 style), so ``language: no`` stays Norwegian, and
+date-like values stay text (``date: 2026-02-30`` is then reported by the field that reads it).
+Duplicate keys are reported instead of silently overwritten. Before any value is built, the
+node graph is checked (:mod:`.yamlguard`): aliases cannot explode, tags and control characters
+are refused, each at its line.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..model import SourcePos
+from . import yamlguard
 
 try:
     _Base: type = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -78,7 +82,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, rx) for tag, rx in resolvers if tag in yamlguard.ALLOWED_TAGS and tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -86,6 +90,21 @@ _Loader.add_implicit_resolver(
 )
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_seq)
+
+
+def _number(construct: Any) -> Any:
+    def guarded(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):  # e.g. an integer of more than 4300 digits
+            raise yamlguard.NodeProblem(node, f"'{node.value[:40]}' cannot be read as a number") from None
+    return guarded
+
+
+_Loader.add_constructor("tag:yaml.org,2002:merge", _Loader.construct_scalar)  # "<<" anywhere but a key is text
+for _tag in ("int", "float"):
+    _tag = f"tag:yaml.org,2002:{_tag}"
+    _Loader.add_constructor(_tag, _number(yaml.SafeLoader.yaml_constructors[_tag]))
 
 
 _TAB_HINT = "a tab character; YAML is indented with spaces, never tabs"
@@ -118,10 +137,15 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
 
 def _hint(exc: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str:
     problem = exc.problem or "invalid YAML"
-    if "tab" in problem or _char_at(text, mark) == "\t":
+    if _says("tab", problem) or _char_at(text, mark) == "\t":
         return _TAB_HINT
     said = f"{problem} ({exc.context})" if exc.context else problem
-    return next((hint for words, hint in _HINTS if words in said), said)
+    return next((hint for words, hint in _HINTS if _says(words, said)), said)
+
+
+def _says(words: str, message: str) -> bool:
+    """``words`` in the message as whole words ("tab" is not in "unconstructable")."""
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", message) is not None
 
 
 def load(text: str, path: Path, line_offset: int = 0) -> Any:
@@ -129,12 +153,22 @@ def load(text: str, path: Path, line_offset: int = 0) -> Any:
     loader = _Loader(text)
     loader.path, loader.line_offset = path, line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        yamlguard.check(node)
+        return loader.construct_document(node)
+    except yamlguard.NodeProblem as exc:
+        mark = exc.node.start_mark
+        raise YamlSyntaxError(SourcePos(path, mark.line + 1 + line_offset, mark.column + 1), exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
         col = (mark.column + 1) if mark else 0
         raise YamlSyntaxError(SourcePos(path, line, col), f"YAML syntax error: {_hint(exc, text, mark)}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses outright (the text check runs first)
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        raise YamlSyntaxError(SourcePos(path, line), f"YAML error: {str(exc).split(chr(10), 1)[0]}") from None
     except yaml.YAMLError as exc:
         first_line = str(exc).split("\n", 1)[0]
         raise YamlSyntaxError(SourcePos(path, line_offset + 1), f"YAML error: {first_line}") from None

@@ -33,12 +33,12 @@ PAGE_MAP = PageMap(
     pages={
         "getting-started": "1",
         "getting-started--tables-and-lists": "2",
-        "getting-started--b8": "3",
-        "getting-started--fn1": "4",
+        "getting-started--b.8": "3",
+        "getting-started--fn.1": "4",
         "question-types": "5",
         "more-features": "6",
-        "more-features--fn2": "7",
-        "term--worksheet": "8",
+        "more-features--fn.2": "7",
+        "term.worksheet": "8",
         "no-such-element": "99",
     },
 )

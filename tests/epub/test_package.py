@@ -119,7 +119,7 @@ def test_page_map_gives_page_breaks_and_a_page_list(books) -> None:
     chapter = docs["lesson-getting-started.xhtml"]
     assert chapter.find(".//*[@id='page-2']").getnext().get("id") == "getting-started--tables-and-lists"
     assert chapter.find(".//*[@id='page-1']").getnext().get("id") == "getting-started"
-    assert chapter.find(".//*[@id='page-4']").getnext().get("id") == "getting-started--fn1"
+    assert chapter.find(".//*[@id='page-4']").getnext().get("id") == "getting-started--fn.1"
     assert metas(book, "pageBreakSource") == ["all-features-workbook.pdf"]
     assert book.xml("content.opf").find(".//dc:source", NS).text == "all-features-workbook.pdf"
     assert {"pageNavigation", "printPageNumbers"} <= set(metas(book, "schema:accessibilityFeature"))

@@ -25,9 +25,9 @@ def test_weasyprint_has_nothing_to_complain_about(any_pdf: Built) -> None:
 def test_page_map_lists_the_first_model_anchor_of_each_page(any_pdf: Built) -> None:
     pages = any_pdf.page_map.pages
     course = any_pdf.course
-    question_ids = {f"question--{q.id}" for q in course.questions}
+    question_ids = {f"question.{q.id}" for q in course.questions}
     assert pages and set(pages) <= set(course.anchors) | question_ids
-    assert not [a for a in pages if "--fn" in a], "footnotes float to the page foot in print only"
+    assert not [a for a in pages if "--fn." in a], "footnotes float to the page foot in print only"
     assert any(a in question_ids for a in pages), "worksheet pages are in the map too"
     numbers = [int(label) for label in pages.values()]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), "one entry per page, in order"

@@ -239,7 +239,7 @@ def test_one_try_and_no_pass_mark(fresh_page, web, packages, version) -> None:
             if question.graded and question.id not in right:
                 assert message == "Incorrect. No attempts left."
                 assert box.locator("[data-action=retry]").is_hidden()
-                assert box.locator(f"#answer--{question.id}").is_visible()
+                assert box.locator(f"[id=\"answer.{question.id}\"]").is_visible()
     cmi = session.exit()
     state = status_of(cmi, version)
     assert float(state["raw"]) == expected_raw(list(course.questions), right)

@@ -75,7 +75,7 @@ def test_footnotes_are_prefixed_and_linked_both_ways() -> None:
     ref = root.find(".//a[@role='doc-noteref']")
     note = root.find(".//li[@role='doc-endnote']")
     back = root.find(".//a[@role='doc-backlink']")
-    assert ref.get("href") == "#rome--fn1" and note.get("id") == "rome--fn1"
+    assert ref.get("href") == "#rome--fn.1" and note.get("id") == "rome--fn.1"
     assert back.get("href") == "#" + ref.get("id")
     assert root.find(".//section[@role='doc-endnotes']").get("aria-label") == "Notes"
 
@@ -93,7 +93,7 @@ def test_definition_lists() -> None:
 
 def test_every_block_has_a_stable_id() -> None:
     root = well_formed(render("One.\n\n## Two\n\nThree.", lesson_id="x"))
-    assert [el.get("id") for el in root] == ["x--b1", "x--two", "x--b3"]
+    assert [el.get("id") for el in root] == ["x--b.1", "x--two", "x--b.3"]
 
 
 def test_heading_ids_are_unique() -> None:
@@ -112,16 +112,16 @@ def test_plain_text() -> None:
 
 
 class TestGlossaryLinker:
-    linker = GlossaryLinker({"alliance": "term--alliance", "balance of power": "term--bop", "NATO": "term--nato"})
+    linker = GlossaryLinker({"alliance": "term.alliance", "balance of power": "term.bop", "NATO": "term.nato"})
 
     def test_first_use_only_and_plurals(self) -> None:
         html, linked = self.linker.link("<p>Alliances matter. An alliance is a pact.</p>")
-        assert html == '<p><a href="#term--alliance" class="glossary-link">Alliances</a> matter. An alliance is a pact.</p>'
-        assert linked == ["term--alliance"]
+        assert html == '<p><a href="#term.alliance" class="glossary-link">Alliances</a> matter. An alliance is a pact.</p>'
+        assert linked == ["term.alliance"]
 
     def test_longest_term_wins_and_case_is_ignored(self) -> None:
         html, _ = self.linker.link("<p>The Balance of Power held.</p>")
-        assert '<a href="#term--bop" class="glossary-link">Balance of Power</a>' in html
+        assert '<a href="#term.bop" class="glossary-link">Balance of Power</a>' in html
 
     def test_not_inside_links_headings_or_code(self) -> None:
         html, linked = self.linker.link('<h2>Alliance</h2><p><a href="#x">alliance</a> <code>NATO</code></p>')
@@ -133,7 +133,7 @@ class TestGlossaryLinker:
 
     def test_several_terms_in_one_text_and_tails(self) -> None:
         html, linked = self.linker.link("<p><em>x</em> NATO keeps the balance of power, an alliance.</p>")
-        assert linked == ["term--nato", "term--bop", "term--alliance"]
+        assert linked == ["term.nato", "term.bop", "term.alliance"]
         well_formed(html)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from builders.diagnostics import SourceError
 from builders.model import (
+    GLOSSARY,
     Essay,
     FillIn,
     Matching,
@@ -75,12 +76,12 @@ def test_lesson_content(starter_course: Path) -> None:
     assert lesson.objectives == ("Describe what a course source is made of.", "Name the three outputs coursepack builds.")
     assert [s.title for s in lesson.sections] == ["One source, three outputs", "Tables and lists"]
     assert lesson.sections[0].id == "getting-started--one-source-three-outputs"
-    assert '<figure class="figure" id="getting-started--b4"><img src="media/diagram.svg"' in lesson.html
+    assert '<figure class="figure" id="getting-started--b.4"><img src="media/diagram.svg"' in lesson.html
     assert "<figcaption>One course source, three outputs</figcaption>" in lesson.html
     assert '<th scope="col">Output</th>' in lesson.html
     assert '<a href="#question-types">another lesson</a>' in lesson.html
     assert '<a href="#getting-started--tables-and-lists">a heading</a>' in lesson.html
-    assert 'role="doc-noteref"' in lesson.html and 'id="getting-started--fn1"' in lesson.html
+    assert 'role="doc-noteref"' in lesson.html and 'id="getting-started--fn.1"' in lesson.html
     assert "```" not in lesson.html and "outputs-count" not in lesson.html
     assert lesson.media == ("media/diagram.svg",)
     assert course.media["media/diagram.svg"].media_type == "image/svg+xml"
@@ -91,7 +92,7 @@ def test_anchors_know_their_owner(starter_course: Path) -> None:
     course = load(starter_course)
     assert course.anchor_owner("getting-started--tables-and-lists") == "getting-started"
     assert course.anchor_owner("question-types") == "question-types"
-    assert course.anchor_owner("term--worksheet") == "glossary"
+    assert course.anchor_owner("term.worksheet") == GLOSSARY
     assert course.anchor_owner("nowhere") is None
 
 
@@ -99,8 +100,8 @@ def test_glossary_first_use_is_linked_once(starter_course: Path) -> None:
     course = load(starter_course)
     assert [e.term for e in course.glossary] == ["answer key", "worksheet"]
     html = course.lessons[0].html
-    assert html.count('href="#term--worksheet"') == 1
-    assert '<a href="#term--answer-key" class="glossary-link">answer key</a>' in html
+    assert html.count('href="#term.worksheet"') == 1
+    assert '<a href="#term.answer-key" class="glossary-link">answer key</a>' in html
 
 
 def test_all_features_course(all_features: Path) -> None:
