@@ -156,11 +156,33 @@ class Ordering(Question):
 
 
 @dataclass(frozen=True, slots=True)
+class RubricLevel:
+    """What an answer that earns ``points`` on a criterion does."""
+
+    points: float
+    descriptor_html: str
+    """Inline XHTML."""
+
+
+@dataclass(frozen=True, slots=True)
+class RubricCriterion:
+    """One row of an essay's rubric."""
+
+    criterion_html: str
+    """Inline XHTML."""
+    points: float
+    levels: tuple[RubricLevel, ...] = ()
+    """Descriptors from the most points down."""
+
+
+@dataclass(frozen=True, slots=True)
 class Essay(Question):
     model_answer_html: str = ""
     model_answer: str = ""
     """Plain text of the model answer."""
     lines: int = 8
+    rubric: tuple[RubricCriterion, ...] = ()
+    """Marking criteria; their points add up to the question's."""
     type: ClassVar[str] = "essay"
     graded: ClassVar[bool] = False
 
@@ -173,6 +195,23 @@ class Section:
     title: str
     level: int
     """2 for ``##``, 3 for ``###`` ..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One further-reading entry of a lesson, as written (plain text; see
+    :mod:`builders.shared.bibliography` for how outputs print it)."""
+
+    author: str
+    title: str
+    year: str
+    publisher: str = ""
+    journal: str = ""
+    """Set for an article: the title is then the article's, the journal is italicised."""
+    url: str = ""
+    """An http(s) URL, or ""."""
+    note: str = ""
+    pos: SourcePos | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +231,7 @@ class Lesson:
     source: str
     """Course-relative path of the lesson file, e.g. ``lessons/01-key-concepts.md``."""
     pos: SourcePos
+    further_reading: tuple[Reading, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +297,13 @@ class Course:
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for lesson in self.lessons for q in lesson.questions)
+
+    @property
+    def bibliography(self) -> tuple[Reading, ...]:
+        """Every lesson's further reading once, by author, year and title."""
+        unique = {(r.author, r.year, r.title, r.publisher, r.journal, r.url): r
+                  for lesson in reversed(self.lessons) for r in reversed(lesson.further_reading)}
+        return tuple(sorted(unique.values(), key=lambda r: (r.author.casefold(), r.year, r.title.casefold())))
 
     @property
     def graded_points(self) -> float:
@@ -345,6 +392,19 @@ class Strings:
     landmarks: str = "Landmarks"
     page_list: str = "Pages"
     also_accepted: str = "Also accepted"
+    callout_note: str = "Note"
+    callout_tip: str = "Tip"
+    callout_warning: str = "Warning"
+    callout_example: str = "Example"
+    callout_key_takeaways: str = "Key takeaways"
+    callout_primary_source: str = "Primary source"
+    callout_activity: str = "Activity"
+    further_reading: str = "Further reading"
+    bibliography: str = "Bibliography"
+    rubric: str = "Rubric"
+    criterion: str = "Criterion"
+    levels: str = "Levels"
+    rubric_self_assess: str = "Check your answer against the rubric."
     accessibility_summary: str = (
         "A reflowable textbook with a table of contents, headings in order, alternative text for "
         "every image, table headers, linked footnotes and glossary, and self-check questions "

@@ -8,6 +8,7 @@ Nothing outside the course folder is ever read, and nothing is fetched from the 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 import os
 import re
 from dataclasses import dataclass
@@ -29,7 +30,9 @@ from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
+from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .quiz import SLUG_RE, SLUG_RULE, QuizReader
+from .reading import further_reading
 from .textfile import read_text
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
@@ -190,7 +193,7 @@ class _Loader:
             self.report.error(SourcePos(path, 2), f"the front matter must be fields (id: ..., title: ...), not {kind(front)}")
             return None
         ff = Fields(front, self.report, "lesson front matter")
-        ff.check_keys(("id", "title", "objectives"), ("id", "title"))
+        ff.check_keys(("id", "title", "objectives", "further_reading"), ("id", "title"))
         lesson_id = ff.text("id")
         if lesson_id and not SLUG_RE.match(lesson_id):
             self.report.error(ff.at("id"), f"lesson id '{lesson_id}' is not valid: use {SLUG_RULE}")
@@ -232,6 +235,8 @@ class _Loader:
                 SourcePos(lf.path, line), f"image '{src}' has no alt text: describe it between the brackets, ![like this]({src})"),
             raw_image=lambda src, line: self.report.error(
                 SourcePos(lf.path, line), f"image '{src}' is written as HTML: use Markdown, ![alt text]({src} \"caption\")"),
+            error=lambda line, message: self.report.error(SourcePos(lf.path, line), message),
+            callout_labels={kind: getattr(strings, key) for kind, key in CALLOUT_STRINGS.items()},
         )
         rendered = self.renderer.lesson(lf.body, hooks, strings.notes)
         html, linked = linker.link(rendered.html)
@@ -241,7 +246,7 @@ class _Loader:
         for line, info in rendered.misplaced_quizzes:
             self.report.error(SourcePos(lf.path, line), (
                 f"a fence marked '{info}' is not read as a quiz: write ```quiz in lowercase" if info != "quiz" else
-                "a quiz inside a list or a quote is not read: start the ```quiz line at the left margin, after a blank line"))
+                "a quiz inside a list, a quote or a callout box is not read: start the ```quiz line at the left margin, after a blank line"))
         questions = []
         for text, line in rendered.quizzes:
             questions += quiz.read(text, line, lf.path, lf.id, len(questions) + 1, link_at)
@@ -250,12 +255,16 @@ class _Loader:
         return Lesson(
             id=lf.id, number=number, title=lf.title,
             objectives=tuple(
-                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")))
+                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")),
+                                     self.math_error(listed.at(i) if listed is not None else lf.front.at("objectives")))
                 for i, o in enumerate(objectives)
             ), html=html,
             sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(media_used),
-            source=lf.rel, pos=SourcePos(lf.path, 1),
+            source=lf.rel, pos=SourcePos(lf.path, 1), further_reading=further_reading(lf.front, self.report),
         )
+
+    def math_error(self, pos: SourcePos) -> Callable[[str], None]:
+        return lambda message: self.report.error(pos, message)
 
     def link(self, href: str, pos: SourcePos, base: Path, lesson_id: str | None) -> str | None:
         """A link target as written in a file of ``base`` -> the model's ``#id``, a web URL, or
@@ -337,7 +346,8 @@ class _Loader:
                 self.report.error(term_pos, f"glossary term '{term}' is the same as '{seen[anchor]}'")
                 continue
             seen[anchor] = term
-            html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+            html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None),
+                                       self.math_error(term_pos))
             entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
 

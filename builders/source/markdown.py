@@ -21,6 +21,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from ..model import Section
 from ..shared.xhtml import serialize, to_xhtml
+from . import callouts
+from . import math as tex_math
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
@@ -41,7 +43,7 @@ _ATTRS = {
     "blockquote": {"cite"},
 }
 _BLANK_RE = re.compile(r"_{3,}")
-_MARKUP_CHARS = re.compile(r"[*_`\[\]!<>&\\~|]|https?:|www\.|  $", re.MULTILINE)
+_MARKUP_CHARS = re.compile(r"[*_`\[\]!<>&\\~|$]|https?:|www\.|  $", re.MULTILINE)
 _BLOCK_START = re.compile(r"(?:[-+*>#=]|\d+[.)]|    |\t)")
 
 
@@ -51,6 +53,12 @@ def _is_plain(text: str) -> bool:
 
 LinkHook = Callable[[str], "str | None"]
 """Checks a link target as written; returns it rewritten, or None (reported) to drop it."""
+ErrorHook = Callable[[str], None]
+"""Reports a problem (a formula that cannot be read) of a text whose position the caller knows."""
+
+
+def _raise(line: int, message: str) -> None:
+    raise ValueError(f"line {line}: {message}")
 
 
 def sanitize(html_text: str, *, images: bool = True) -> str:
@@ -85,6 +93,11 @@ class LessonHooks:
     missing_alt: Callable[[str, int], None]
     raw_image: Callable[[str, int], None]
     """Called for an <img> written as raw HTML (it is removed: it would bypass the checks)."""
+    error: Callable[[int, str], None] = _raise
+    """Reports a problem at a file line: a formula that cannot be read, a callout box of an
+    unknown kind or without its closing line."""
+    callout_labels: dict[str, str] = field(default_factory=dict)
+    """Callout kind -> its heading in the course language."""
 
 
 @dataclass
@@ -106,6 +119,8 @@ class Renderer:
     def __init__(self) -> None:
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True})
         md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+        callouts.use(md)
+        tex_math.use(md)
         # Every target reaches the loader's checks, which explain a refused one (file:, data:,
         # javascript:) instead of markdown-it silently printing the Markdown as text.
         md.validateLink = lambda url: True
@@ -115,16 +130,24 @@ class Renderer:
         md.add_render_rule("footnote_anchor", _footnote_anchor)
         self.md = md
 
-    def inline(self, text: str, link: LinkHook | None = None) -> str:
+    def inline(self, text: str, link: LinkHook | None = None, error: ErrorHook | None = None) -> str:
         """One line of Markdown (a prompt, an option) -> sanitised inline XHTML.
 
-        ``link`` checks and rewrites each link target before sanitising, as in lessons."""
+        ``link`` checks and rewrites each link target before sanitising, as in lessons;
+        ``error`` reports a formula that cannot be read."""
         if _is_plain(text):
             return escape(" ".join(text.split()), quote=False)
         env: dict = {}
         tokens = self.md.parseInline(text, env)
         _rewrite_links(tokens, link)
-        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
+        return self._finish(tokens, env, error)
+
+    def _finish(self, tokens: list[Token], env: dict, error: ErrorHook | None) -> str:
+        """Render, sanitise (no images) and put the formulas in."""
+        formulas = tex_math.prepare(tokens, lambda message, block, tex: (error or _ignore)(message))
+        div = to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False))
+        tex_math.fill(div, formulas)
+        return serialize(div)
 
     def has_image(self, text: str) -> bool:
         """True when the Markdown holds an image (Markdown or raw HTML), which inline() drops."""
@@ -133,25 +156,31 @@ class Renderer:
         html = self.md.render(text)
         return "<img" in html.lower()
 
-    def block(self, text: str, link: LinkHook | None = None) -> str:
+    def block(self, text: str, link: LinkHook | None = None, error: ErrorHook | None = None) -> str:
         """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML."""
         if _is_plain(text) and "\n" not in text.strip() and not _BLOCK_START.match(text.strip()):
             return f"<p>{escape(text.strip(), quote=False)}</p>"
         env: dict = {}
         tokens = self.md.parse(text, env)
         _rewrite_links(tokens, link)
-        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
+        return self._finish(tokens, env, error)
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
-        env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
+        env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label,
+                     "callout_labels": hooks.callout_labels}
         tokens = self.md.parse(text, env)
         quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
+        callouts.check(tokens, lines, lambda line, message: hooks.error(hooks.first_line + line, message))
+        formulas = tex_math.prepare(tokens, lambda message, block, tex: hooks.error(
+            _line_of(tex, block, lines, hooks.first_line), message))
         sections = _number_headings(tokens, hooks.lesson_id)
         checked = _check_targets(tokens, hooks, lines)
         tokens = _make_figures(tokens)
         body = sanitize(self.md.renderer.render(tokens, self.md.options, env))
         div = to_xhtml(body)
+        tex_math.fill(div, formulas)
+        callouts.finish(div)
         for img in list(div.iter("img")):
             if img.get("src") not in checked:
                 src = img.get("src") or ""
@@ -167,6 +196,10 @@ class Renderer:
             th.set("scope", "col" if th.getparent().getparent().tag == "thead" else "row")
         ids = [el.get("id") for el in div.iter() if el.get("id")]
         return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced)
+
+
+def _ignore(message: str) -> None:
+    """Where no one asked to hear about unreadable formulas, they are left out silently."""
 
 
 def _take_quizzes(tokens: list[Token], first_line: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
