@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from ..model import Course, Lesson
 from ..shared.templating import asset, render
 from .fragments import print_html
+from .math import formulas_as_images
 from .questions import QuestionView, view
 
 Edition = Literal["workbook", "answer-key", "fillable"]
@@ -62,7 +63,7 @@ def lesson_views(course: Course) -> tuple[LessonView, ...]:
 class Part:
     """A run of an edition that begins on a right-hand page and is laid out on its own
     (:mod:`builders.pdf.parts`): the front matter, lessons (with their worksheets), the
-    answer key's grid, the glossary."""
+    answer key's grid, the back matter (bibliography and glossary)."""
 
     front: bool = False
     lessons: tuple[LessonView, ...] = ()
@@ -89,13 +90,13 @@ def part_html(course: Course, edition: Edition, page_size: str, part: Part, numb
     css = _part_css(numbers)
     if standalone:
         css = Markup(stylesheet(course, edition, page_size) + "\n" + css)
-    return render(
+    return formulas_as_images(render(
         "pdf/answer-key.html.jinja" if key else "pdf/workbook.html.jinja",
         course=course, s=strings, title=f"{course.title} · {strings.answer_key}" if key else course.title,
         edition=edition, key=key, fillable=edition == "fillable", part=part, all_lessons=lessons,
         glossary=course.glossary, css=css, total_pages=numbers.total_pages,
-        prompt=_prompt_writer(key, edition == "fillable"), zip=zip,
-    )
+        prompt=_prompt_writer(key, edition == "fillable"), zip=zip, bibliography=course.bibliography,
+    ))
 
 
 def document_html(course: Course, edition: Edition, page_size: str, *,

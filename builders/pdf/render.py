@@ -22,6 +22,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from ..model import Media
 from ..shared.templating import asset, templates_dir
+from .math import DRAWN, IMAGE_FOLDER
 
 BASE_URL = "https://coursepack.invalid/"
 """Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
@@ -34,7 +35,8 @@ T = TypeVar("T")
 
 
 class MemoryFetcher(URLFetcher):
-    """Serves ``media/…`` from the course and ``fonts/…`` from templates/pdf; refuses the rest."""
+    """Serves ``media/…`` from the course, ``fonts/…`` from templates/pdf and ``math/…`` from
+    the formulas drawn (:mod:`builders.pdf.math`); refuses the rest."""
 
     def __init__(self, media: Mapping[str, Media]) -> None:
         super().__init__(fail_on_errors=True)
@@ -47,6 +49,8 @@ class MemoryFetcher(URLFetcher):
             item = self.media[path]
             data = svg_with_workbook_fonts(item.data) if item.media_type == "image/svg+xml" else item.data
             return URLFetcherResponse(url, data, {"Content-Type": item.media_type})
+        if path.startswith(IMAGE_FOLDER) and path.removeprefix(IMAGE_FOLDER) in DRAWN:
+            return URLFetcherResponse(url, DRAWN[path.removeprefix(IMAGE_FOLDER)], {"Content-Type": "image/svg+xml"})
         if path.startswith("fonts/") and path[6:] in self.fonts:
             return URLFetcherResponse(url, asset(f"pdf/{path}"), {"Content-Type": "font/ttf"})
         raise ValueError(f"{url} is not part of the course")

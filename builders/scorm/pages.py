@@ -89,6 +89,16 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class RubricRow:
+    """One criterion of an essay's rubric, as the learner sees it after submitting."""
+
+    criterion: Markup
+    points: str
+    levels: tuple[tuple[str, Markup], ...] = ()
+    """(points, descriptor) from the most points down."""
+
+
+@dataclass(frozen=True)
 class QuestionView:
     question: Question
     prompt: Markup
@@ -107,6 +117,8 @@ class QuestionView:
     """The line under the prompt, e.g. 'Question 2 · 3 points · Tick one.'"""
     limit: str = ""
     """The length limit printed under an essay, e.g. 'Up to 255 characters.'"""
+    rubric: tuple[RubricRow, ...] = ()
+    """An essay's rubric, shown with the model answer for self-assessment."""
 
 
 def pages(course: Course, sco: Sco) -> list[Page]:
@@ -210,8 +222,11 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
         answer = tuple(Markup.escape(f"{n}. {item}") for n, item in enumerate(question.items, start=1))
         return QuestionView(**common, rows=rows, targets=targets, answer=answer)
     assert isinstance(question, Essay)
+    rubric = tuple(RubricRow(html(c.criterion_html), number_text(c.points),
+                             tuple((number_text(lv.points), html(lv.descriptor_html)) for lv in c.levels))
+                   for c in question.rubric)
     return QuestionView(**common, model_answer=html(question.model_answer_html), max_length=essay_max,
-                        limit=s.max_characters.replace("{count}", str(essay_max)))
+                        limit=s.max_characters.replace("{count}", str(essay_max)), rubric=rubric)
 
 
 def meta_line(question: Question, course: Course) -> str:
