@@ -156,23 +156,12 @@ class Ordering(Question):
 
 
 @dataclass(frozen=True, slots=True)
-class RubricLevel:
-    """What an answer that earns ``points`` on a criterion does."""
-
-    points: float
-    descriptor_html: str
-    """Inline XHTML."""
-
-
-@dataclass(frozen=True, slots=True)
 class RubricCriterion:
-    """One row of an essay's rubric."""
-
+    """One row of an essay's rubric (inline XHTML). ``levels``: (points, descriptor) pairs, saying
+    what an answer that earns those points does, from the most points down."""
     criterion_html: str
-    """Inline XHTML."""
     points: float
-    levels: tuple[RubricLevel, ...] = ()
-    """Descriptors from the most points down."""
+    levels: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +170,7 @@ class Essay(Question):
     model_answer: str = ""
     """Plain text of the model answer."""
     lines: int = 8
-    rubric: tuple[RubricCriterion, ...] = ()
-    """Marking criteria; their points add up to the question's."""
+    rubric: tuple[RubricCriterion, ...] = ()  # its points add up to the question's
     type: ClassVar[str] = "essay"
     graded: ClassVar[bool] = False
 
@@ -199,17 +187,14 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One further-reading entry of a lesson, as written (plain text; see
-    :mod:`builders.shared.bibliography` for how outputs print it)."""
-
+    """A lesson's further-reading entry in plain text (printed by :mod:`builders.shared.bibliography`).
+    With ``journal`` it is an article; ``url`` is http(s) or ""."""
     author: str
     title: str
     year: str
     publisher: str = ""
     journal: str = ""
-    """Set for an article: the title is then the article's, the journal is italicised."""
     url: str = ""
-    """An http(s) URL, or ""."""
     note: str = ""
     pos: SourcePos | None = None
 
@@ -298,12 +283,6 @@ class Course:
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for lesson in self.lessons for q in lesson.questions)
 
-    @property
-    def bibliography(self) -> tuple[Reading, ...]:
-        """Every lesson's further reading once, by author, year and title."""
-        unique = {(r.author, r.year, r.title, r.publisher, r.journal, r.url): r
-                  for lesson in reversed(self.lessons) for r in reversed(lesson.further_reading)}
-        return tuple(sorted(unique.values(), key=lambda r: (r.author.casefold(), r.year, r.title.casefold())))
 
     @property
     def graded_points(self) -> float:

@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..base import PageMap
 from ..model import Course, Lesson
+from ..shared.bibliography import gather
 from ..shared.templating import render
 from ..shared.xhtml import relink
 from . import xhtml as epub_xhtml
@@ -73,7 +74,7 @@ def documents(course: Course, layout: Layout, page_map: PageMap | None) -> list[
         body.append(_answers(course, layout))
     if layout.has_bibliography:
         body.append(_make(course, layout, "bibliography.xhtml.jinja", BIBLIOGRAPHY, "bibliography",
-                          course.strings.bibliography, entries=course.bibliography))
+                          course.strings.bibliography, entries=gather(course.lessons)))
     if layout.has_glossary:
         body.append(_glossary(course, layout))
     pages: list[PageTarget] = []

@@ -16,6 +16,7 @@ from typing import Literal
 from markupsafe import Markup, escape
 
 from ..model import Course, Lesson
+from ..shared.bibliography import gather
 from ..shared.templating import asset, render
 from .fragments import print_html
 from .math import formulas_as_images
@@ -95,7 +96,7 @@ def part_html(course: Course, edition: Edition, page_size: str, part: Part, numb
         course=course, s=strings, title=f"{course.title} · {strings.answer_key}" if key else course.title,
         edition=edition, key=key, fillable=edition == "fillable", part=part, all_lessons=lessons,
         glossary=course.glossary, css=css, total_pages=numbers.total_pages,
-        prompt=_prompt_writer(key, edition == "fillable"), zip=zip, bibliography=course.bibliography,
+        prompt=_prompt_writer(key, edition == "fillable"), zip=zip, bibliography=gather(course.lessons),
     ))
 
 

@@ -223,7 +223,7 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
         return QuestionView(**common, rows=rows, targets=targets, answer=answer)
     assert isinstance(question, Essay)
     rubric = tuple(RubricRow(html(c.criterion_html), number_text(c.points),
-                             tuple((number_text(lv.points), html(lv.descriptor_html)) for lv in c.levels))
+                             tuple((number_text(points), html(text)) for points, text in c.levels))
                    for c in question.rubric)
     return QuestionView(**common, model_answer=html(question.model_answer_html), max_length=essay_max,
                         limit=s.max_characters.replace("{count}", str(essay_max)), rubric=rubric)

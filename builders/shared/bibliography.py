@@ -7,9 +7,19 @@ printed in full as its own link text, so paper shows the address and screens can
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
-from ..model import Reading
+from ..model import Lesson, Reading
+
+
+def gather(lessons: Iterable[Lesson]) -> tuple[Reading, ...]:
+    """Every lesson's further reading once (the first mention wins), by author, year and title."""
+    unique: dict[tuple[str, ...], Reading] = {}
+    for lesson in lessons:
+        for r in lesson.further_reading:
+            unique.setdefault((r.author, r.year, r.title, r.publisher, r.journal, r.url), r)
+    return tuple(sorted(unique.values(), key=lambda r: (r.author.casefold(), r.year, r.title.casefold())))
 
 
 def citation_html(reading: Reading) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..diagnostics import Report
-from ..model import RubricCriterion, RubricLevel, SourcePos
+from ..model import RubricCriterion, SourcePos
 from .fields import Fields, kind
 
 InlineReader = Callable[[str, SourcePos], str]
@@ -28,7 +28,7 @@ def read_rubric(f: Fields, points: float, qid: str, inline: InlineReader, report
     return tuple(criteria)
 
 
-def _levels(cf: Fields, worth: float, inline: InlineReader, report: Report) -> tuple[RubricLevel, ...]:
+def _levels(cf: Fields, worth: float, inline: InlineReader, report: Report) -> tuple[tuple[float, str], ...]:
     levels = cf.mapping("levels")
     if levels is None:
         return ()
@@ -44,5 +44,5 @@ def _levels(cf: Fields, worth: float, inline: InlineReader, report: Report) -> t
         if not isinstance(text, (str, int, float)) or isinstance(text, bool) or not str(text).strip():
             report.error(pos, f"rubric level {key:g} needs a descriptor (text), not {kind(text)}")
             continue
-        rows.append(RubricLevel(float(key), inline(str(text).strip(), pos)))
-    return tuple(sorted(rows, key=lambda level: -level.points))
+        rows.append((float(key), inline(str(text).strip(), pos)))
+    return tuple(sorted(rows, key=lambda level: -level[0]))

@@ -113,7 +113,7 @@ def test_all_features_course(all_features: Path) -> None:
     assert [q.number for q in more.questions] == [1, 2, 3, 4]
     assert "5 &lt; 6 &amp; 7 &gt; 3" in more.html
     assert [(s.title, s.level) for s in more.sections] == [
-        ("A third-level heading right after the title", 2), ("After the quiz", 2)]  # no skipped level
+        ("A third-level heading right after the title", 2), ("Boxes and formulas", 2), ("After the quiz", 2)]  # no skipped level
     assert '<h2 id="more-features--a-third-level-heading-right-after-the-title">' in more.html
     assert set(more.media) == {"media/swatch.png"}
 
