@@ -44,20 +44,36 @@ def split_info(info: str) -> tuple[str, str]:
     return kind, title.strip()
 
 
-def check(tokens: Sequence[Token], lines: Sequence[str], report: Callable[[int, str], None]) -> None:
-    """Report unknown kinds and boxes without their closing ``:::`` (``report(0-based line, message)``)."""
+def check(tokens: Sequence[Token], lines: Sequence[str], first_line: int, report: Callable[[int, str], None]) -> None:
+    """Report unknown kinds and boxes without their closing ``:::`` (``report(file line, message)``;
+    ``first_line``: the file line of ``lines[0]``).
+
+    A box opened inside a box with as many colons means the outer one was not closed (its
+    content then ends at the inner box's ``:::``): that is reported at the outer box."""
+    open_boxes: list[Token] = []
     for token in tokens:
+        if token.type == _CLOSE and open_boxes:
+            open_boxes.pop()
         if token.type != _OPEN or not token.map:
             continue
         start, end = token.map
+        line = first_line + start
         kind, _ = split_info(token.info)
         if not kind:
-            report(start, f"a callout box needs a kind after ':::' ({', '.join(KINDS)})")
+            report(line, f"a line ':::' with no box open: start a box with '::: note' (kinds: {', '.join(KINDS)}) "
+                         "or remove the line")
         elif kind not in KINDS:
             hint = suggestion(kind, KINDS) or f" (kinds: {', '.join(KINDS)})"
-            report(start, f"unknown callout kind '{kind}'{hint}")
-        if end >= len(lines) or not _is_closing(lines[end]):
-            report(start, f"callout box '{kind or ':::'}' is not closed: end it with a line ':::'")
+            report(line, f"unknown callout kind '{kind}'{hint}")
+        outer = open_boxes[-1] if open_boxes else None
+        open_boxes.append(token)
+        if outer is not None and outer.markup == token.markup and outer.map:
+            report(first_line + outer.map[0], (
+                f"callout box '{split_info(outer.info)[0]}' is not closed before the box on line {line} opens: "
+                f"end it with a line '{outer.markup}' (to put a box inside a box, open the outer one with "
+                f"more colons, '{outer.markup}:')"))
+        elif kind and (end >= len(lines) or not _is_closing(lines[end])):
+            report(line, f"callout box '{kind or ':::'}' is not closed: end it with a line ':::'")
 
 
 def _is_closing(line: str) -> bool:

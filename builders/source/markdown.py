@@ -171,7 +171,7 @@ class Renderer:
         tokens = self.md.parse(text, env)
         quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
-        callouts.check(tokens, lines, lambda line, message: hooks.error(hooks.first_line + line, message))
+        callouts.check(tokens, lines, hooks.first_line, hooks.error)
         formulas = tex_math.prepare(tokens, lambda message, block, tex: hooks.error(
             _line_of(tex, block, lines, hooks.first_line), message))
         sections = _number_headings(tokens, hooks.lesson_id)

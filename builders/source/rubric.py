@@ -22,7 +22,7 @@ def read_rubric(f: Fields, points: float, qid: str, inline: InlineReader, report
         html = inline(cf.text("criterion"), cf.at("criterion"))
         criteria.append(RubricCriterion(html, float(worth or 0), _levels(cf, float(worth or 0), inline, report)))
     total = sum(c.points for c in criteria)
-    if criteria and abs(total - points) > 1e-9:
+    if criteria and points >= 0 and abs(total - points) > 1e-9:  # negative points are reported already
         report.error(f.at("rubric"), f"question '{qid}': the rubric's points add up to {total:g}, but the "
                                      f"question is worth {points:g}: make them equal (or set 'points: {total:g}')")
     return tuple(criteria)

@@ -60,7 +60,7 @@ def test_every_question_type(starter_course: Path) -> None:
     assert isinstance(essay, Essay) and essay.lines == 6 and essay.points == 2
     assert essay.model_answer.startswith("A correction made once") and not essay.graded
     assert all(q.graded for q in questions.values() if q is not essay)
-    assert [q.number for q in load(starter_course).lessons[1].questions] == list(range(1, 9))
+    assert [q.number for q in load(starter_course).lessons[1].questions] == list(range(1, 10))
 
 
 def test_question_positions_point_at_the_source(starter_course: Path) -> None:
