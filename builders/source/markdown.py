@@ -232,7 +232,7 @@ def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
         previous = level
         token.tag = f"h{level}"
         _closing(tokens, i).tag = token.tag
-        title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
+        title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline", "math_inline"))
         slug = slugify(title) or f"section-{len(sections) + 1}"
         base, n = slug, 2
         while slug in seen:

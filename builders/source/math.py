@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from latex2mathml.converter import convert
 from lxml import etree
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
@@ -44,6 +43,8 @@ def to_mathml(tex: str, display: bool) -> str:
         raise MathError("empty formula: write TeX between the dollar signs, e.g. $x^2$")
     if _unbalanced(tex):
         raise MathError(f"cannot read the formula '{tex}': its braces {{ }} do not pair up")
+    from latex2mathml.converter import convert  # here: a course without formulas never loads it
+
     try:
         mathml = convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many kinds, most without a message
