@@ -26,6 +26,7 @@ SIZE_PX = 14.0
 _MATH_RE = re.compile(r"<math\b[^>]*>.*?</math>", re.DOTALL)
 _ALT_RE = re.compile(r'\balttext="([^"]*)"')
 _DISPLAY_RE = re.compile(r'\bdisplay="block"')
+_SIZE_RE = re.compile(r'\bwidth="([-\d.e]+)" height="([-\d.e]+)"')
 
 
 def formulas_as_images(html: str) -> str:
@@ -52,12 +53,11 @@ def _draw(mathml: str) -> tuple[str, float, float, float]:
     try:
         math = ziamath.Math(mathml, size=SIZE_PX)
         svg = math.svg()
+        width, height = (float(_SIZE_RE.search(svg, 0, svg.index(">")).group(n)) for n in (1, 2))
+        baseline = (math.getyofst() - math.margin) / SIZE_PX
     except Exception as exc:  # ziamath raises many kinds on what it cannot draw
         tex = _ALT_RE.search(mathml)
         raise BuildError(f"pdf: cannot draw the formula '{unescape(tex.group(1)) if tex else mathml}': {exc}") from exc
-    width, height = (float(v) for v in re.findall(r'\b(?:width|height)="([\d.]+)"', svg)[:2])
-    margin = math.margin
-    baseline = (math.getyofst() - margin) / SIZE_PX
     name = hashlib.sha256(mathml.encode("utf-8")).hexdigest()[:24] + ".svg"
     DRAWN[name] = svg.encode("utf-8")
     return IMAGE_FOLDER + name, width / SIZE_PX, height / SIZE_PX, baseline

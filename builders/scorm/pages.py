@@ -86,6 +86,9 @@ class Choice:
     html: Markup
     feedback: Markup = EMPTY
     correct: bool = False
+    name: str = ""
+    """The control's accessible name when its label holds a formula (the TeX): tools give a
+    label of MathML no name."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,8 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
     common = {"question": question, "prompt": prompt, "explanation": html(question.explanation_html),
               "meta": meta_line(question, course)}
     if isinstance(question, ChoiceQuestion):
-        options = tuple(Choice(ALPHABET[i], html(o.html), html(o.feedback_html), o.correct)
+        options = tuple(Choice(ALPHABET[i], html(o.html), html(o.feedback_html), o.correct,
+                               o.text if "<math" in o.html else "")
                         for i, o in enumerate(question.options))
         return QuestionView(**common, options=options, answer=tuple(o.html for o in options if o.correct))
     if isinstance(question, TrueFalse):

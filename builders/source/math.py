@@ -53,10 +53,23 @@ def to_mathml(tex: str, display: bool) -> str:
     if unknown:
         raise MathError(f"cannot read the formula '{tex}': unknown command {unknown.group(1)}")
     element = etree.fromstring(mathml)
+    _check_arguments(element, tex)
     element.set("alttext", tex)
     return etree.tostring(element, encoding="unicode")
 
 
+_ARGUMENTS = {
+    "mfrac": (2, "a fraction needs two arguments in braces, e.g. \\frac{a}{b}"),
+    "mroot": (2, "a root needs its index and its argument, e.g. \\sqrt[3]{x}"),
+    "msub": (2, "a _ has nothing before or after it"),
+    "msup": (2, "a ^ has nothing before or after it"),
+    "msubsup": (3, "a _ or ^ has nothing before or after it"),
+    "munder": (2, "an accent or limit has nothing to go under"),
+    "mover": (2, "an accent or limit has nothing to go over"),
+    "munderover": (3, "an accent or limit has nothing to go under or over"),
+}
+"""MathML elements with a fixed number of arguments, none empty: the converter lets ``\\frac{a}``
+and ``\\frac{}{}`` through, which the PDF's formula renderer cannot draw."""
 _REASONS = {
     "NoAvailableTokensError": "it ends too early (an argument in braces is missing)",
     "MissingSuperScriptOrSubscriptError": "a ^ or _ has nothing after it",
@@ -65,6 +78,20 @@ _REASONS = {
     "ExtraLeftOrMissingRightError": "a \\left has no \\right",
     "InvalidAlignmentError": "a column alignment is not valid",
 }
+
+
+def _check_arguments(element: etree._Element, tex: str) -> None:
+    """Missing or empty arguments, which the converter lets through and no renderer can draw."""
+    if not "".join(element.itertext()).strip():
+        raise MathError(f"cannot read the formula '{tex}': it shows nothing")
+    for part in list(element.iter()):
+        name = etree.QName(part).localname
+        if name == "mtext" and not (part.text or "").strip():
+            part.getparent().remove(part)  # \text{} adds nothing
+            continue
+        wanted = _ARGUMENTS.get(name)
+        if wanted and (len(part) != wanted[0] or any(not "".join(arg.itertext()).strip() for arg in part)):
+            raise MathError(f"cannot read the formula '{tex}': {wanted[1]}")
 
 
 def _unbalanced(tex: str) -> bool:

@@ -145,6 +145,9 @@ def test_a_glossary_term_is_not_linked_inside_a_formula() -> None:
     ("a^", "a ^ or _ has nothing after it"),
     ("\\begin{matrix} a", "a \\begin{...} has no \\end{...}"),
     ("\\left( x", "a \\left has no \\right"),
+    ("\\frac{a}", "a fraction needs two arguments in braces, e.g. \\frac{a}{b}"),
+    ("x^{}", "a ^ has nothing before or after it"),
+    ("\\frac{}{}", "it shows nothing"),
 ])
 def test_tex_the_converter_cannot_read_is_an_error_that_says_why(tex: str, reason: str) -> None:
     with pytest.raises(MathError) as caught:
