@@ -52,7 +52,11 @@ def to_mathml(tex: str, display: bool) -> str:
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise MathError(f"cannot read the formula '{tex}': unknown command {unknown.group(1)}")
-    element = etree.fromstring(mathml)
+    try:
+        element = etree.fromstring(mathml)
+    except etree.XMLSyntaxError as exc:  # a bare & (a column break outside a table) comes out raw
+        hint = "write \\& for an ampersand (a bare & separates the columns of a table)" if "&" in tex else str(exc)
+        raise MathError(f"cannot read the formula '{tex}': {hint}") from exc
     _check_arguments(element, tex)
     element.set("alttext", tex)
     return etree.tostring(element, encoding="unicode")
@@ -89,6 +93,8 @@ def _check_arguments(element: etree._Element, tex: str) -> None:
         if name == "mtext" and not (part.text or "").strip():
             part.getparent().remove(part)  # \text{} adds nothing
             continue
+        if name == "mtable" and not "".join(part.itertext()).strip():
+            raise MathError(f"cannot read the formula '{tex}': a \\begin{{...}} ... \\end{{...}} holds nothing")
         wanted = _ARGUMENTS.get(name)
         if wanted and (len(part) != wanted[0] or any(not "".join(arg.itertext()).strip() for arg in part)):
             raise MathError(f"cannot read the formula '{tex}': {wanted[1]}")

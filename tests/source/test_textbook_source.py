@@ -148,6 +148,8 @@ def test_a_glossary_term_is_not_linked_inside_a_formula() -> None:
     ("\\frac{a}", "a fraction needs two arguments in braces, e.g. \\frac{a}{b}"),
     ("x^{}", "a ^ has nothing before or after it"),
     ("\\frac{}{}", "it shows nothing"),
+    ("a & b", "write \\& for an ampersand (a bare & separates the columns of a table)"),
+    ("x \\begin{cases} \\end{cases}", "a \\begin{...} ... \\end{...} holds nothing"),
 ])
 def test_tex_the_converter_cannot_read_is_an_error_that_says_why(tex: str, reason: str) -> None:
     with pytest.raises(MathError) as caught:
