@@ -8,7 +8,7 @@ workbook and its answer key always agree and every build is identical.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -37,7 +37,7 @@ class Row:
     html: Markup
     answer: str = ""
     correct: bool = False
-    feedback: Markup = Markup("")
+    feedback: Markup = field(default_factory=Markup)
     """What the learner is told on picking this option (printed in the answer key only)."""
 
 

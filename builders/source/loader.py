@@ -8,9 +8,9 @@ Nothing outside the course folder is ever read, and nothing is fetched from the 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -26,11 +26,11 @@ from ..model import (
 )
 from ..shared.strings import direction_of
 from . import settings
+from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
-from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .quiz import SLUG_RE, SLUG_RULE, QuizReader
 from .reading import further_reading
 from .textfile import read_text

@@ -43,7 +43,8 @@ def to_mathml(tex: str, display: bool) -> str:
         raise MathError("empty formula: write TeX between the dollar signs, e.g. $x^2$")
     if _unbalanced(tex):
         raise MathError(f"cannot read the formula '{tex}': its braces {{ }} do not pair up")
-    from latex2mathml.converter import convert  # here: a course without formulas never loads it
+    # imported here, not at the top: a course without formulas never loads the converter
+    from latex2mathml.converter import convert
 
     try:
         mathml = convert(tex, display="block" if display else "inline")
