@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
-from pdf_helpers import Built, first_page_with, flat, listed_page, squash
+from pdf_helpers import Built, first_page_with, flat, listed_page, page_texts, squash
 
 from builders.pdf.math import formulas_as_images
 from builders.source.math import to_mathml
@@ -97,3 +97,25 @@ def test_further_reading_ends_the_lesson_and_the_bibliography_comes_before_the_g
     assert "Kennedy, Paul (1987). The Rise and Fall of the Great Powers. New York: Random House." in bibliography
     assert bibliography.index("Kennedy") < bibliography.index("Walt, Stephen M.")
     assert squash("Bibliography") not in features_pdf.text("answer-key")
+
+
+def test_a_box_that_would_straddle_a_page_break_moves_to_the_next_page(tmp_path: Path) -> None:
+    """Wherever filler text leaves a box, its first and last lines share a page (and some
+    fillers do leave it at the foot of a page, so the rule is what keeps it whole)."""
+    from builders.pdf.render import render
+    from builders.shared.templating import asset
+
+    css = asset("pdf/workbook.css").decode("utf-8") + "@page { size: A6; margin: 10mm; }"
+    box = ('<section class="callout callout-example"><p class="callout-title">BOXSTART</p>'
+           + "".join(f"<p>Line {n} of the box.</p>" for n in range(6)) + "<p>BOXEND</p></section>")
+    moved = 0
+    for filler in range(8, 16):
+        body = "".join(f"<p>Filler paragraph {n}.</p>" for n in range(filler))
+        document = render(f'<html lang="en"><head><style>{css}</style></head><body>{body}{box}</body></html>', {})
+        (tmp_path / "box.pdf").write_bytes(document.write_pdf())
+        pages = [flat(text) for text in page_texts(tmp_path / "box.pdf")]
+        start = next(i for i, text in enumerate(pages) if "BOXSTART" in text)
+        end = next(i for i, text in enumerate(pages) if "BOXEND" in text)
+        assert start == end, f"the box splits after {filler} filler paragraphs"
+        moved += start > 0 and pages[start].startswith("BOXSTART")
+    assert moved, "no filler put the box at a page break: the test checks nothing"
