@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-
 import posixpath
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from epubtools import EPUB_TYPE, NS, XML_LANG, Book
+from epubtools import EPUB_TYPE, NS, XML_LANG, Book, spoken_text
 from lxml import etree
 
 from builders.model import (
@@ -45,13 +43,7 @@ def book(request, books) -> Book:
 
 
 def text_of(element: etree._Element) -> str:
-    """The element's text, each formula read as its TeX (as the model's plain_text reads it)."""
-    element = copy.deepcopy(element)
-    for math in list(element.iter("{http://www.w3.org/1998/Math/MathML}math")):
-        spoken = etree.Element("span")
-        spoken.text, spoken.tail = math.get("alttext"), math.tail
-        math.getparent().replace(math, spoken)
-    return " ".join("".join(element.itertext()).split())
+    return spoken_text(element)
 
 
 def without_blanks(text: str) -> str:
