@@ -5,7 +5,7 @@
 
 Each table sits between ``<!-- BEGIN fields:NAME -->`` and ``<!-- END fields:NAME -->``; the
 text around them is written by hand. The tables come from builders/source/schema.py (the
-tuples the loader checks fields with) and from the interface words of builders/model.py.
+tuples the loader checks fields with) and from the interface words of builders/model/.
 tests/test_docs.py runs the check, so a field added to the code without its docs fails CI.
 """
 

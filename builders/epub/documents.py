@@ -15,11 +15,13 @@ from lxml import etree
 
 from ..base import PageMap
 from ..model import Course, Lesson
+from ..shared.bibliography import gather
 from ..shared.templating import render
 from ..shared.xhtml import relink
 from . import xhtml as epub_xhtml
 from .layout import (
     ANSWERS,
+    BIBLIOGRAPHY,
     COVER,
     GLOSSARY_FILE,
     NAV,
@@ -64,11 +66,15 @@ class Landmark:
 
 
 def documents(course: Course, layout: Layout, page_map: PageMap | None) -> list[Document]:
-    """Every content document in spine order: cover, title page, contents, lessons, answers, glossary."""
+    """Every content document in spine order: cover, title page, contents, lessons, answers,
+    bibliography, glossary."""
     body = [_cover(course, layout), _title_page(course, layout)]
     body += [_lesson(course, layout, lesson) for lesson in course.lessons]
     if layout.has_answers:
         body.append(_answers(course, layout))
+    if layout.has_bibliography:
+        body.append(_make(course, layout, "bibliography.xhtml.jinja", BIBLIOGRAPHY, "bibliography",
+                          course.strings.bibliography, entries=gather(course.lessons)))
     if layout.has_glossary:
         body.append(_glossary(course, layout))
     pages: list[PageTarget] = []
@@ -105,7 +111,7 @@ def _title_page(course: Course, layout: Layout) -> Document:
 
 def _lesson(course: Course, layout: Layout, lesson: Lesson) -> Document:
     ids = {"title": own_id("title", lesson.id), "objectives": own_id("objectives", lesson.id),
-           "check": own_id("check", lesson.id)}
+           "check": own_id("check", lesson.id), "reading": own_id("reading", lesson.id)}
     file = layout.lesson_files[lesson.id]
     return _make(
         course, layout, "lesson.xhtml.jinja", file, f"lesson-{lesson.id}", lesson.title,
@@ -143,6 +149,8 @@ def landmarks(course: Course, layout: Layout) -> list[Landmark]:
         marks.append(Landmark("bodymatter", layout.lesson_files[first.id], first.title))
     if layout.has_answers:
         marks.append(Landmark("backmatter", ANSWERS, strings.answer_key))
+    if layout.has_bibliography:
+        marks.append(Landmark("bibliography", BIBLIOGRAPHY, strings.bibliography))
     if layout.has_glossary:
         marks.append(Landmark("glossary", GLOSSARY_FILE, strings.glossary))
     return marks

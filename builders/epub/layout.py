@@ -18,6 +18,7 @@ TITLE_PAGE = "title-page.xhtml"
 NAV = "nav.xhtml"
 ANSWERS = "answers.xhtml"
 GLOSSARY_FILE = "glossary.xhtml"
+BIBLIOGRAPHY = "bibliography.xhtml"
 STYLESHEET = "style.css"
 GENERATED_COVER = "cover-image.svg"
 UUID_NAMESPACE = uuid.UUID("5b1f4a8e-6d0c-4c47-9d36-6a1e2a0f3c11")
@@ -53,6 +54,7 @@ class Layout:
         self.question_files = {q.id: lesson_file(lesson) for lesson in course.lessons for q in lesson.questions}
         self.has_answers = bool(self.question_files)
         self.has_glossary = bool(course.glossary)
+        self.has_bibliography = any(lesson.further_reading for lesson in course.lessons)
 
     @property
     def cover_image(self) -> str:
@@ -84,13 +86,15 @@ class Layout:
         return f"{target}#{anchor}"
 
     def toc(self) -> list[TocEntry]:
-        """The contents: title page, lessons with their sections, answers, glossary."""
+        """The contents: title page, lessons with their sections, answers, bibliography, glossary."""
         strings = self.course.strings
         entries = [TocEntry(strings.title_page, TITLE_PAGE)]
         for lesson in self.course.lessons:
             entries.append(self._lesson_entry(lesson))
         if self.has_answers:
             entries.append(TocEntry(strings.answers, ANSWERS))
+        if self.has_bibliography:
+            entries.append(TocEntry(strings.bibliography, BIBLIOGRAPHY))
         if self.has_glossary:
             entries.append(TocEntry(strings.glossary, GLOSSARY_FILE))
         return entries
@@ -101,6 +105,8 @@ class Layout:
         sections = list(lesson.sections)
         if lesson.questions:
             sections.append(Section(own_id("check", lesson.id), self.course.strings.check_your_understanding, 2))
+        if lesson.further_reading:
+            sections.append(Section(own_id("reading", lesson.id), self.course.strings.further_reading, 2))
         entry.children = nest(sections, file)
         return entry
 

@@ -52,6 +52,9 @@ def add_semantics(root: etree._Element) -> None:
     for section in root.iter(x("section")):
         if section.get("role") == "doc-endnotes":
             _footnotes(section)
+    for box in root.iter(x("aside")):
+        if box.get("role") == "doc-tip":
+            box.set(EPUB_TYPE, "tip")
     for a in root.iter(x("a")):
         if a.get("role") == "doc-noteref":
             a.set(EPUB_TYPE, "noteref")

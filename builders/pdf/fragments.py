@@ -3,7 +3,9 @@
 In: a lesson body or an inline fragment from :mod:`builders.model`. Out: an HTML string where
 each footnote reference has become the note itself, floated to the foot of its page
 (``<span class="footnote">``, laid out with CSS ``float: footnote``), the end-of-lesson notes
-list is gone, and links that lead nowhere on paper lose their ``href``. Empty elements are
+list is gone, callout boxes written as ``<aside>`` become ``<section>`` (WeasyPrint tags an
+aside as no structure at all, a section as /Sect), and links that lead nowhere on paper lose
+their ``href``. Empty elements are
 written as ``<span></span>``, never ``<span/>``, which an HTML5 parser would leave open.
 """
 
@@ -25,6 +27,7 @@ def print_html(fragment: str) -> str:
         return ""
     div = to_xhtml(fragment)
     _float_footnotes(div)
+    _section_callouts(div)
     _drop_dead_links(div)
     return _inner_html(div)
 
@@ -57,6 +60,12 @@ def _footnote(note: etree._Element) -> etree._Element:
             element.set("class", f"fn-{element.tag} {element.get('class', '')}".strip())
             element.tag = "span"
     return floated
+
+
+def _section_callouts(div: etree._Element) -> None:
+    for box in div.iter("aside"):
+        if "callout" in (box.get("class") or "").split():
+            box.tag = "section"
 
 
 def _drop_dead_links(div: etree._Element) -> None:

@@ -16,9 +16,11 @@ from typing import Literal
 from markupsafe import Markup, escape
 
 from ..model import Course, Lesson
+from ..shared.bibliography import gather
 from ..shared.templating import asset, render
 from .fonts import FontSet, stack
 from .fragments import print_html
+from .math import formulas_as_images
 from .questions import QuestionView, view
 
 Edition = Literal["workbook", "answer-key", "fillable"]
@@ -63,7 +65,7 @@ def lesson_views(course: Course) -> tuple[LessonView, ...]:
 class Part:
     """A run of an edition that begins on a right-hand page and is laid out on its own
     (:mod:`builders.pdf.parts`): the front matter, lessons (with their worksheets), the
-    answer key's grid, the glossary."""
+    answer key's grid, the back matter (bibliography and glossary)."""
 
     front: bool = False
     lessons: tuple[LessonView, ...] = ()
@@ -90,13 +92,13 @@ def part_html(course: Course, edition: Edition, page_size: str, part: Part, numb
     css = _part_css(numbers)
     if standalone:
         css = Markup(stylesheet(course, edition, page_size) + "\n" + css)
-    return render(
+    return formulas_as_images(render(
         "pdf/answer-key.html.jinja" if key else "pdf/workbook.html.jinja",
         course=course, s=strings, title=f"{course.title} · {strings.answer_key}" if key else course.title,
         edition=edition, key=key, fillable=edition == "fillable", part=part, all_lessons=lessons,
         glossary=course.glossary, css=css, total_pages=numbers.total_pages,
-        prompt=_prompt_writer(key, edition == "fillable"), zip=zip,
-    )
+        prompt=_prompt_writer(key, edition == "fillable"), zip=zip, bibliography=gather(course.lessons),
+    ))
 
 
 def document_html(course: Course, edition: Edition, page_size: str, *,

@@ -85,7 +85,7 @@ def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
         size += weight
     if run:
         parts.append(Part(lessons=tuple(run)))
-    if not key and course.glossary:
+    if not key and (course.glossary or any(lesson.further_reading for lesson in course.lessons)):
         parts.append(Part(glossary=True))
     return parts
 

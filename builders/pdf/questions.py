@@ -8,7 +8,7 @@ workbook and its answer key always agree and every build is identical.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -37,6 +37,8 @@ class Row:
     html: Markup
     answer: str = ""
     correct: bool = False
+    feedback: Markup = field(default_factory=Markup)
+    """What the learner is told on picking this option (printed in the answer key only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ def view(question: Question, strings: Strings) -> QuestionView:
 
 
 def _choice(question: ChoiceQuestion, strings: Strings, common: dict) -> QuestionView:
-    rows = tuple(Row(LETTERS[i], Markup(o.html), correct=o.correct)
+    rows = tuple(Row(LETTERS[i], Markup(o.html), correct=o.correct, feedback=Markup(o.feedback_html))
                  for i, o in enumerate(question.options))
     many = isinstance(question, MultipleChoice)
     return QuestionView(kind="choice", instruction=strings.tick_all if many else strings.tick_one,

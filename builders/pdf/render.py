@@ -33,6 +33,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from ..model import Media
 from ..shared import ids
 from .fonts import FontSet, stack
+from .math import DRAWN, IMAGE_FOLDER
 
 BASE_URL = "https://coursepack.invalid/"
 """Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
@@ -45,7 +46,8 @@ T = TypeVar("T")
 
 
 class MemoryFetcher(URLFetcher):
-    """Serves ``media/…`` from the course and ``fonts/…`` from the :class:`FontSet`; refuses the rest."""
+    """Serves ``media/…`` from the course, ``fonts/…`` from the :class:`FontSet` and ``math/…``
+    from the formulas drawn (:mod:`builders.pdf.math`); refuses the rest."""
 
     def __init__(self, media: Mapping[str, Media], fonts: FontSet | None = None) -> None:
         super().__init__(fail_on_errors=True)
@@ -59,6 +61,8 @@ class MemoryFetcher(URLFetcher):
             data = (svg_with_workbook_fonts(item.data, self.fonts) if item.media_type == "image/svg+xml"
                     else item.data)
             return URLFetcherResponse(url, data, {"Content-Type": item.media_type})
+        if path.startswith(IMAGE_FOLDER) and path.removeprefix(IMAGE_FOLDER) in DRAWN:
+            return URLFetcherResponse(url, DRAWN[path.removeprefix(IMAGE_FOLDER)], {"Content-Type": "image/svg+xml"})
         font = self.fonts.file(path)
         if font is not None:
             return URLFetcherResponse(url, font, {"Content-Type": "font/sfnt"})

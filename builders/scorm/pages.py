@@ -86,6 +86,19 @@ class Choice:
     html: Markup
     feedback: Markup = EMPTY
     correct: bool = False
+    name: str = ""
+    """The control's accessible name when its label holds a formula (the TeX): tools give a
+    label of MathML no name."""
+
+
+@dataclass(frozen=True)
+class RubricRow:
+    """One criterion of an essay's rubric, as the learner sees it after submitting."""
+
+    criterion: Markup
+    points: str
+    levels: tuple[tuple[str, Markup], ...] = ()
+    """(points, descriptor) from the most points down."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class QuestionView:
     """The line under the prompt, e.g. 'Question 2 · 3 points · Tick one.'"""
     limit: str = ""
     """The length limit printed under an essay, e.g. 'Up to 255 characters.'"""
+    rubric: tuple[RubricRow, ...] = ()
+    """An essay's rubric, shown with the model answer for self-assessment."""
 
 
 def pages(course: Course, sco: Sco) -> list[Page]:
@@ -183,7 +198,8 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
     common = {"question": question, "prompt": prompt, "explanation": html(question.explanation_html),
               "meta": meta_line(question, course)}
     if isinstance(question, ChoiceQuestion):
-        options = tuple(Choice(ALPHABET[i], html(o.html), html(o.feedback_html), o.correct)
+        options = tuple(Choice(ALPHABET[i], html(o.html), html(o.feedback_html), o.correct,
+                               o.text if "<math" in o.html else "")
                         for i, o in enumerate(question.options))
         return QuestionView(**common, options=options, answer=tuple(o.html for o in options if o.correct))
     if isinstance(question, TrueFalse):
@@ -210,8 +226,11 @@ def question_view(question: Question, course: Course, html: Callable[[str], Mark
         answer = tuple(Markup.escape(f"{n}. {item}") for n, item in enumerate(question.items, start=1))
         return QuestionView(**common, rows=rows, targets=targets, answer=answer)
     assert isinstance(question, Essay)
+    rubric = tuple(RubricRow(html(c.criterion_html), number_text(c.points),
+                             tuple((number_text(points), html(text)) for points, text in c.levels))
+                   for c in question.rubric)
     return QuestionView(**common, model_answer=html(question.model_answer_html), max_length=essay_max,
-                        limit=s.max_characters.replace("{count}", str(essay_max)))
+                        limit=s.max_characters.replace("{count}", str(essay_max)), rubric=rubric)
 
 
 def meta_line(question: Question, course: Course) -> str:

@@ -38,6 +38,11 @@ _FR = dict(
     session_ended="Votre progression est enregistrée. Vous pouvez fermer cette fenêtre.",
     page_count="{count} pages",
     landmarks="Repères", page_list="Pages", also_accepted="Également accepté",
+    callout_note="Remarque", callout_tip="Conseil", callout_warning="Attention",
+    callout_example="Exemple", callout_key_takeaways="À retenir", callout_primary_source="Source primaire",
+    callout_activity="Activité", further_reading="Pour aller plus loin", bibliography="Bibliographie",
+    rubric="Grille d'évaluation", criterion="Critère", levels="Niveaux",
+    rubric_self_assess="Évaluez votre réponse à l'aide de la grille.",
     accessibility_summary=(
         "Un manuel au texte redimensionnable, avec une table des matières, des titres dans l'ordre, "
         "un texte de remplacement pour chaque image, des en-têtes de tableau, des notes et un glossaire "
@@ -74,6 +79,11 @@ _ES = dict(
     session_ended="Tu progreso se ha guardado. Puedes cerrar esta ventana.",
     page_count="{count} páginas",
     landmarks="Puntos de referencia", page_list="Páginas", also_accepted="También se acepta",
+    callout_note="Nota", callout_tip="Consejo", callout_warning="Atención",
+    callout_example="Ejemplo", callout_key_takeaways="Ideas clave", callout_primary_source="Fuente primaria",
+    callout_activity="Actividad", further_reading="Lecturas recomendadas", bibliography="Bibliografía",
+    rubric="Rúbrica", criterion="Criterio", levels="Niveles",
+    rubric_self_assess="Evalúa tu respuesta con la rúbrica.",
     accessibility_summary=(
         "Un libro de texto adaptable con índice, encabezados en orden, texto alternativo para cada "
         "imagen, encabezados de tabla, notas y glosario enlazados, y preguntas de autoevaluación "
@@ -111,6 +121,11 @@ _DE = dict(
     session_ended="Dein Fortschritt wurde gespeichert. Du kannst dieses Fenster schließen.",
     page_count="{count} Seiten",
     landmarks="Orientierungspunkte", page_list="Seiten", also_accepted="Ebenfalls richtig",
+    callout_note="Hinweis", callout_tip="Tipp", callout_warning="Achtung",
+    callout_example="Beispiel", callout_key_takeaways="Das Wichtigste", callout_primary_source="Quelle",
+    callout_activity="Aktivität", further_reading="Weiterführende Literatur", bibliography="Literaturverzeichnis",
+    rubric="Bewertungsraster", criterion="Kriterium", levels="Stufen",
+    rubric_self_assess="Bewerte deine Antwort mit dem Bewertungsraster.",
     accessibility_summary=(
         "Ein anpassbares Lehrbuch mit Inhaltsverzeichnis, Überschriften in richtiger Reihenfolge, "
         "Alternativtext für jedes Bild, Tabellenköpfen, verlinkten Anmerkungen und Glossar sowie "

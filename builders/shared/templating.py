@@ -38,7 +38,19 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
+    env.filters["citation"] = _citation
     return env
+
+
+def _citation(reading: object) -> object:
+    """``{{ reading|citation }}``: a further-reading entry, author-date, as safe markup."""
+    from markupsafe import Markup
+
+    from ..model import Reading
+    from .bibliography import citation_html
+
+    assert isinstance(reading, Reading)
+    return Markup(citation_html(reading))
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

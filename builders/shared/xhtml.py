@@ -33,7 +33,12 @@ def plain_text(fragment: str) -> str:
     """The text of an XHTML fragment, whitespace collapsed."""
     if "<" not in fragment:
         return " ".join(unescape(fragment).split())
-    return " ".join(to_xhtml(fragment).text_content().split())
+    div = to_xhtml(fragment)
+    for math in list(div.iter("math")):  # a formula reads as its TeX, not its glyphs run together
+        spoken = etree.Element("span")
+        spoken.text, spoken.tail = math.get("alttext", ""), math.tail
+        math.getparent().replace(math, spoken)
+    return " ".join(div.text_content().split())
 
 
 def relink(fragment: str, href_for: Callable[[str], str]) -> str:

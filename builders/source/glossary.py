@@ -10,7 +10,7 @@ from lxml import etree
 from ..shared.xhtml import serialize, to_xhtml
 
 _NO_GLOSSARY_LINKS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "dfn", "sup",
-                      "figcaption", "kbd", "samp"}
+                      "figcaption", "kbd", "samp", "math"}
 
 class GlossaryLinker:
     """Links the first use of each glossary term in a lesson to the term's entry."""

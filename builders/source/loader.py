@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -28,11 +28,13 @@ from ..model import (
 from ..shared import ids as id_of
 from ..shared.strings import direction_of
 from . import nesting, schema, settings
+from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
 from .quiz import SLUG_RE, SLUG_RULE, QuizReader
+from .reading import further_reading
 from .textfile import read_text
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
@@ -241,6 +243,8 @@ class _Loader:
                 SourcePos(lf.path, line), f"image '{src}' has no alt text: describe it between the brackets, ![like this]({src})"),
             raw_image=lambda src, line: self.report.error(
                 SourcePos(lf.path, line), f"image '{src}' is written as HTML: use Markdown, ![alt text]({src} \"caption\")"),
+            error=lambda line, message: self.report.error(SourcePos(lf.path, line), message),
+            callout_labels={kind: getattr(strings, key) for kind, key in CALLOUT_STRINGS.items()},
         )
         rendered = self.renderer.lesson(lf.body, hooks, strings.notes)
         html, linked = linker.link(rendered.html)
@@ -252,7 +256,7 @@ class _Loader:
         for line, info in rendered.misplaced_quizzes:
             self.report.error(SourcePos(lf.path, line), (
                 f"a fence marked '{info}' is not read as a quiz: write ```quiz in lowercase" if info != "quiz" else
-                "a quiz inside a list or a quote is not read: start the ```quiz line at the left margin, after a blank line"))
+                "a quiz inside a list, a quote or a callout box is not read: start the ```quiz line at the left margin, after a blank line"))
         questions = []
         for text, line in rendered.quizzes:
             questions += quiz.read(text, line, lf.path, lf.id, len(questions) + 1, link_at)
@@ -261,12 +265,16 @@ class _Loader:
         return Lesson(
             id=lf.id, number=number, title=lf.title,
             objectives=tuple(
-                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")))
+                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")),
+                                     self.math_error(listed.at(i) if listed is not None else lf.front.at("objectives")))
                 for i, o in enumerate(objectives)
             ), html=html,
             sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(media_used),
-            source=lf.rel, pos=SourcePos(lf.path, 1),
+            source=lf.rel, pos=SourcePos(lf.path, 1), further_reading=further_reading(lf.front, self.report),
         )
+
+    def math_error(self, pos: SourcePos) -> Callable[[str], None]:
+        return lambda message: self.report.error(pos, message)
 
     def link(self, href: str, pos: SourcePos, base: Path, lesson_id: str | None) -> str | None:
         """A link target as written in a file of ``base`` -> the model's ``#id``, a web URL, or
@@ -349,7 +357,8 @@ class _Loader:
                 continue
             seen[anchor] = term
             try:
-                html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None))
+                html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None),
+                                           self.math_error(term_pos))
             except nesting.TooDeep as exc:
                 self.report.error(term_pos, exc.message)
                 continue

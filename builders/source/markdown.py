@@ -22,7 +22,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ..model import Section
 from ..shared import ids as id_of
 from ..shared.xhtml import serialize, to_xhtml
-from . import nesting
+from . import callouts, nesting
+from . import math as tex_math
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
@@ -43,7 +44,7 @@ _ATTRS = {
     "blockquote": {"cite"},
 }
 _BLANK_RE = re.compile(r"_{3,}")
-_MARKUP_CHARS = re.compile(r"[*_`\[\]!<>&\\~|]|https?:|www\.|  $", re.MULTILINE)
+_MARKUP_CHARS = re.compile(r"[*_`\[\]!<>&\\~|$]|https?:|www\.|  $", re.MULTILINE)
 _BLOCK_START = re.compile(r"(?:[-+*>#=]|\d+[.)]|    |\t)")
 
 
@@ -53,6 +54,12 @@ def _is_plain(text: str) -> bool:
 
 LinkHook = Callable[[str], "str | None"]
 """Checks a link target as written; returns it rewritten, or None (reported) to drop it."""
+ErrorHook = Callable[[str], None]
+"""Reports a problem (a formula that cannot be read) of a text whose position the caller knows."""
+
+
+def _raise(line: int, message: str) -> None:
+    raise ValueError(f"line {line}: {message}")
 
 
 def sanitize(html_text: str, *, images: bool = True) -> str:
@@ -87,6 +94,11 @@ class LessonHooks:
     missing_alt: Callable[[str, int], None]
     raw_image: Callable[[str, int], None]
     """Called for an <img> written as raw HTML (it is removed: it would bypass the checks)."""
+    error: Callable[[int, str], None] = _raise
+    """Reports a problem at a file line: a formula that cannot be read, a callout box of an
+    unknown kind or without its closing line."""
+    callout_labels: dict[str, str] = field(default_factory=dict)
+    """Callout kind -> its heading in the course language."""
 
 
 @dataclass
@@ -110,6 +122,8 @@ class Renderer:
     def __init__(self) -> None:
         md = MarkdownIt("commonmark", {"xhtmlOut": True, "html": True, "maxNesting": nesting.MAX_LEVEL})
         md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+        callouts.use(md)
+        tex_math.use(md)
         # Every target reaches the loader's checks, which explain a refused one (file:, data:,
         # javascript:) instead of markdown-it silently printing the Markdown as text.
         md.validateLink = lambda url: True
@@ -119,16 +133,24 @@ class Renderer:
         md.add_render_rule("footnote_anchor", _footnote_anchor)
         self.md = md
 
-    def inline(self, text: str, link: LinkHook | None = None) -> str:
+    def inline(self, text: str, link: LinkHook | None = None, error: ErrorHook | None = None) -> str:
         """One line of Markdown (a prompt, an option) -> sanitised inline XHTML.
 
-        ``link`` checks and rewrites each link target before sanitising, as in lessons."""
+        ``link`` checks and rewrites each link target before sanitising, as in lessons;
+        ``error`` reports a formula that cannot be read."""
         if _is_plain(text):
             return escape(" ".join(text.split()), quote=False)
         env: dict = {}
         tokens = self.md.parseInline(text, env)
         _rewrite_links(tokens, link)
-        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
+        return self._finish(tokens, env, error)
+
+    def _finish(self, tokens: list[Token], env: dict, error: ErrorHook | None) -> str:
+        """Render, sanitise (no images) and put the formulas in."""
+        formulas = tex_math.prepare(tokens, lambda message, block, tex: (error or _ignore)(message))
+        div = to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False))
+        tex_math.fill(div, formulas)
+        return serialize(div)
 
     def has_image(self, text: str) -> bool:
         """True when the Markdown holds an image (Markdown or raw HTML), which inline() drops."""
@@ -137,7 +159,7 @@ class Renderer:
         html = self.md.render(text)
         return "<img" in html.lower()
 
-    def block(self, text: str, link: LinkHook | None = None) -> str:
+    def block(self, text: str, link: LinkHook | None = None, error: ErrorHook | None = None) -> str:
         """Block Markdown without lessons' extras (a glossary definition) -> sanitised XHTML.
 
         Raises :class:`~.nesting.TooDeep` rather than lose text nested too deeply."""
@@ -147,19 +169,25 @@ class Renderer:
         tokens = self.md.parse(text, env)
         nesting.check(tokens)
         _rewrite_links(tokens, link)
-        return serialize(to_xhtml(sanitize(self.md.renderer.render(tokens, self.md.options, env), images=False)))
+        return self._finish(tokens, env, error)
 
     def lesson(self, text: str, hooks: LessonHooks, notes_label: str) -> RenderedLesson:
-        env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label}
+        env: dict = {"lesson_id": hooks.lesson_id, "notes_label": notes_label,
+                     "callout_labels": hooks.callout_labels}
         tokens = self.md.parse(text, env)
         too_deep = nesting.too_deep(tokens)
         quizzes, misplaced = _take_quizzes(tokens, hooks.first_line)
         lines = text.split("\n")
+        callouts.check(tokens, lines, hooks.first_line, hooks.error)
+        formulas = tex_math.prepare(tokens, lambda message, block, tex: hooks.error(
+            _line_of(tex, block, lines, hooks.first_line), message))
         sections = _number_headings(tokens, hooks.lesson_id)
         checked = _check_targets(tokens, hooks, lines)
         tokens = _make_figures(tokens)
         body = sanitize(self.md.renderer.render(tokens, self.md.options, env))
         div = to_xhtml(body)
+        tex_math.fill(div, formulas)
+        callouts.finish(div)
         for img in list(div.iter("img")):
             if img.get("src") not in checked:
                 src = img.get("src") or ""
@@ -176,6 +204,10 @@ class Renderer:
         ids = [el.get("id") for el in div.iter() if el.get("id")]
         return RenderedLesson(serialize(div), sections, quizzes, ids=ids, misplaced_quizzes=misplaced,
                               too_deep=too_deep)
+
+
+def _ignore(message: str) -> None:
+    """Where no one asked to hear about unreadable formulas, they are left out silently."""
 
 
 def _take_quizzes(tokens: list[Token], first_line: int) -> tuple[list[tuple[str, int]], list[tuple[int, str]]]:
@@ -208,7 +240,7 @@ def _number_headings(tokens: list[Token], lesson_id: str) -> list[Section]:
         previous = level
         token.tag = f"h{level}"
         _closing(tokens, i).tag = token.tag
-        title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline"))
+        title = "".join(c.content for c in (tokens[i + 1].children or []) if c.type in ("text", "code_inline", "math_inline"))
         slug = slugify(title) or f"section-{len(sections) + 1}"
         base, n = slug, 2
         while slug in seen:

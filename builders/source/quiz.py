@@ -27,6 +27,7 @@ from . import schema
 from .fields import Fields, kind, suggestion
 from .markdown import Renderer, fill_in_prompt
 from .nesting import TooDeep
+from .rubric import read_rubric
 from .yamlpos import YamlMap, YamlSyntaxError, load
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -153,23 +154,27 @@ class QuizReader:
             return Ordering(**common, items=tuple(items))
         model_html = self._block(f.text("model_answer"), f.at("model_answer"), f.what)
         lines = f.number("lines", 8, minimum=1, maximum=60, integer=True)
+        rubric = read_rubric(f, common["points"], qid, lambda text, pos: self._inline(text, pos, f.what), self.report)
         return Essay(
             **common, model_answer_html=model_html,
-            model_answer=plain_text(model_html) if model_html else "", lines=int(lines or 8),
+            model_answer=plain_text(model_html) if model_html else "", lines=int(lines or 8), rubric=rubric,
         )
 
     def _inline(self, text: str, pos: SourcePos, what: str) -> str:
         """One line of a question as inline XHTML, its links checked (images refused)."""
         self._no_images(text, pos, what)
-        return self.renderer.inline(text, lambda href: self.link(href, pos)) if text else ""
+        return self.renderer.inline(text, lambda href: self.link(href, pos), self._math_error(pos, what)) if text else ""
 
     def _block(self, text: str, pos: SourcePos, what: str) -> str:
         self._no_images(text, pos, what)
         try:
-            return self.renderer.block(text, lambda href: self.link(href, pos)) if text else ""
+            return self.renderer.block(text, lambda href: self.link(href, pos), self._math_error(pos, what)) if text else ""
         except TooDeep as exc:
             self.report.error(pos, f"{what}: {exc.message}")
             return ""
+
+    def _math_error(self, pos: SourcePos, what: str) -> Callable[[str], None]:
+        return lambda message: self.report.error(pos, f"{what}: {message}")
 
     def _no_images(self, text: str, pos: SourcePos, what: str) -> None:
         if self.renderer.has_image(text):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 MAX_PIXELS = 25_000_000
 """25 megapixels (e.g. 6000 x 4000): a large photo; a bigger one is a "decompression bomb" that
@@ -19,7 +21,7 @@ _FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 def problem(data: bytes, media_type: str) -> str | None:
     """What is wrong with a PNG or JPEG file, as the end of a sentence "image 'x' ...", or None."""
     fmt = _FORMATS[media_type]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_decoding():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=[fmt]) as image:
@@ -35,6 +37,18 @@ def problem(data: bytes, media_type: str) -> str | None:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
             return f"is not a valid {fmt} file, or is damaged ({_reason(exc)}): open it and save it again"
     return None
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported (the
+    preview server, ``check`` after the PDF's checks): a truncated file must still fail here."""
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _too_large(width: int, height: int) -> str:

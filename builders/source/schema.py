@@ -85,6 +85,9 @@ FRONT_MATTER: tuple[FieldSpec, ...] = (
     FieldSpec("id", "slug", True, None, "Unique in the course; anchors and SCORM item ids come from it."),
     FieldSpec("title", "text", True, None, "The lesson title (the top heading: start the text at `##`)."),
     FieldSpec("objectives", "list of texts", False, [], "Learning objectives (inline Markdown), shown first."),
+    FieldSpec("further_reading", "list of works", False, [],
+              "Works to read next: `author`, `title`, `year`, optional `publisher`, `journal`, `url`, `note` "
+              "([textbook-features.md](textbook-features.md#further-reading))."),
 )
 
 QUESTION: tuple[FieldSpec, ...] = (
@@ -121,6 +124,9 @@ QUESTION_TYPE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "essay": (
         FieldSpec("model_answer", "Markdown", False, "", "Shown after answering and in the answer key. Not graded."),
         FieldSpec("lines", "whole number 1-60", False, 8, "Answer lines in the printed worksheet."),
+        FieldSpec("rubric", "list of criteria", False, [],
+                  "`{criterion, points, levels}` items whose points add up to the question's points "
+                  "([textbook-features.md](textbook-features.md#essay-rubrics))."),
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -73,8 +74,19 @@ class Book:
         return {n.removeprefix("EPUB/"): etree.fromstring(self.read(n)) for n in self.names() if n.endswith(".xhtml")}
 
     def text(self) -> str:
-        """The text of every document, whitespace collapsed."""
-        return " ".join(" ".join("".join(root.itertext()).split()) for root in self.documents().values())
+        """The text of every document, whitespace collapsed, formulas read as their TeX."""
+        return " ".join(spoken_text(root) for root in self.documents().values())
+
+
+def spoken_text(element: etree._Element) -> str:
+    """The element's text, whitespace collapsed, each formula read as its TeX (its alttext, as
+    the model's plain_text reads it)."""
+    element = copy.deepcopy(element)
+    for math in list(element.iter("{http://www.w3.org/1998/Math/MathML}math")):
+        spoken = etree.Element("span")
+        spoken.text, spoken.tail = math.get("alttext"), math.tail
+        math.getparent().replace(math, spoken)
+    return " ".join("".join(element.itertext()).split())
 
 
 @dataclass

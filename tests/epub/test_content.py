@@ -6,7 +6,7 @@ import posixpath
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from epubtools import EPUB_TYPE, NS, XML_LANG, Book
+from epubtools import EPUB_TYPE, NS, XML_LANG, Book, spoken_text
 from lxml import etree
 
 from builders.model import (
@@ -43,7 +43,7 @@ def book(request, books) -> Book:
 
 
 def text_of(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return spoken_text(element)
 
 
 def without_blanks(text: str) -> str:
@@ -172,7 +172,7 @@ def test_questions_and_answers_link_to_each_other(book: Book) -> None:
 
 def test_footnotes_are_epub_footnotes_with_back_links(books) -> None:
     chapter = books["all-features"].documents()["lesson-more-features.xhtml"]
-    notes = chapter.findall(".//x:aside", NS)
+    notes = chapter.findall(".//x:aside[@epub:type='footnote']", NS)
     assert [(n.get("id"), n.get(EPUB_TYPE), n.get("role")) for n in notes] == [
         ("more-features--fn.1", "footnote", "doc-footnote"), ("more-features--fn.2", "footnote", "doc-footnote")]
     assert "First note, with emphasis." in text_of(notes[0])
@@ -227,17 +227,18 @@ def test_reading_order_and_landmarks(books) -> None:
     manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:item", NS)}
     spine = [manifest[ref.get("idref")] for ref in opf.iterfind(".//opf:itemref", NS)]
     assert spine == ["cover.xhtml", "title-page.xhtml", "nav.xhtml", "lesson-getting-started.xhtml",
-                     "lesson-question-types.xhtml", "lesson-more-features.xhtml", "answers.xhtml", "glossary.xhtml"]
+                     "lesson-question-types.xhtml", "lesson-more-features.xhtml", "answers.xhtml", "bibliography.xhtml",
+                     "glossary.xhtml"]
     nav = book.xml("nav.xhtml")
     marks = {a.get(EPUB_TYPE): a.get("href") for a in nav.iterfind(".//x:nav[@epub:type='landmarks']//x:a", NS)}
     assert marks == {"cover": "cover.xhtml", "titlepage": "title-page.xhtml", "toc": "nav.xhtml#toc",
                      "bodymatter": "lesson-getting-started.xhtml", "backmatter": "answers.xhtml",
-                     "glossary": "glossary.xhtml"}
+                     "bibliography": "bibliography.xhtml", "glossary": "glossary.xhtml"}
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     assert toc.get("role") == "doc-toc"
     assert [text_of(a) for a in toc.findall("x:ol/x:li/x:a", NS)] == [
         "Title page", "1. Getting Started", "2. Every Question Type",
-        "3. More Features: Unicode, Images & Links", "Answers", "Glossary"]
+        "3. More Features: Unicode, Images & Links", "Answers", "Bibliography", "Glossary"]
     sections = [a.get("href") for a in toc.findall("x:ol/x:li[2]/x:ol/x:li/x:a", NS)]
     assert sections == ["lesson-getting-started.xhtml#getting-started--one-source-three-outputs",
                         "lesson-getting-started.xhtml#getting-started--tables-and-lists",

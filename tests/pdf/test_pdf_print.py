@@ -153,6 +153,11 @@ def structure(pdf: Path) -> tuple[set[str], list[str]]:
 def test_tags_give_screen_readers_headings_lists_tables_and_alt_text(features_pdf: Built) -> None:
     types, alts = structure(features_pdf.files["workbook"])
     assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TH", "/TD", "/Figure", "/Caption"} <= types
-    html = " ".join(lesson.html for lesson in features_pdf.course.lessons)
+    lessons = features_pdf.course.lessons
+    html = " ".join(lesson.html for lesson in lessons)
     written = [unescape(alt) for alt in re.findall(r'alt="([^"]*)"', html)]
+    printed = " ".join([html, *(o for lesson in lessons for o in lesson.objectives)]
+                       + [q.prompt_html for q in features_pdf.course.questions]
+                       + [o.html for q in features_pdf.course.questions for o in getattr(q, "options", ())])
+    written += [unescape(tex) for tex in re.findall(r'alttext="([^"]*)"', printed)]  # formulas are images too
     assert sorted(alts) == sorted(written + [f"{features_pdf.course.strings.cover}: {features_pdf.course.title}"])

@@ -200,8 +200,10 @@ def steps(question: Question, right: bool) -> list[tuple[str, str, str]]:
     """How to give a right or a wrong answer: (tick, label) (tick_value, value) (type, text)
     (choose, select label, option label)."""
     if isinstance(question, ChoiceQuestion):
-        wanted = [o for o in question.options if o.correct == right]
-        return [("tick", o.text, "") for o in (wanted if right else wanted[:1])]
+        wanted = [(i, o) for i, o in enumerate(question.options) if o.correct == right]
+        # a label that holds a formula has no plain text to find it by (MathML reads as its glyphs)
+        return [("tick_value", ALPHABET[i], "") if "<math" in o.html else ("tick", o.text, "")
+                for i, o in (wanted if right else wanted[:1])]
     if isinstance(question, TrueFalse):
         return [("tick_value", str(question.answer == right).lower(), "")]
     if isinstance(question, FillIn):

@@ -12,8 +12,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from builders.source import load_course
-from builders.source import raster, svgcheck
+from builders.source import load_course, raster, svgcheck
 from builders.source.markdown import Renderer
 from builders.source.nesting import TooDeep
 from tests.test_errors import make_course
@@ -119,3 +118,18 @@ def test_a_damaged_jpeg_is_refused() -> None:
     data = bytearray(_image("JPEG"))
     data[len(data) // 2:] = b"\x00" * (len(data) - len(data) // 2)
     assert raster.problem(bytes(data), "image/jpeg") is not None
+
+
+def test_a_damaged_image_is_refused_even_after_weasyprint_is_imported() -> None:
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported."""
+    import io
+
+    import weasyprint  # noqa: F401
+    from PIL import Image
+
+    from builders.source import raster
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "PNG")
+    truncated = buffer.getvalue()[: len(buffer.getvalue()) // 2]
+    assert raster.problem(truncated, "image/png") is not None

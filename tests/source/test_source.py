@@ -61,7 +61,7 @@ def test_every_question_type(starter_course: Path) -> None:
     assert isinstance(essay, Essay) and essay.lines == 6 and essay.points == 2
     assert essay.model_answer.startswith("A correction made once") and not essay.graded
     assert all(q.graded for q in questions.values() if q is not essay)
-    assert [q.number for q in load(starter_course).lessons[1].questions] == list(range(1, 9))
+    assert [q.number for q in load(starter_course).lessons[1].questions] == list(range(1, 10))
 
 
 def test_question_positions_point_at_the_source(starter_course: Path) -> None:
@@ -114,7 +114,7 @@ def test_all_features_course(all_features: Path) -> None:
     assert [q.number for q in more.questions] == [1, 2, 3, 4]
     assert "5 &lt; 6 &amp; 7 &gt; 3" in more.html
     assert [(s.title, s.level) for s in more.sections] == [
-        ("A third-level heading right after the title", 2), ("After the quiz", 2)]  # no skipped level
+        ("A third-level heading right after the title", 2), ("Boxes and formulas", 2), ("After the quiz", 2)]  # no skipped level
     assert '<h2 id="more-features--a-third-level-heading-right-after-the-title">' in more.html
     assert set(more.media) == {"media/swatch.png"}
 

@@ -24,10 +24,11 @@ Conventions of the HTML fragments (``Lesson.html``, ``Question.prompt_html``, ..
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Literal
+
+from .words import Strings
 
 GLOSSARY = "glossary."
 """``Course.anchor_owner`` value for ids that live in the glossary (the "." keeps it apart from any lesson id)."""
@@ -158,11 +159,21 @@ class Ordering(Question):
 
 
 @dataclass(frozen=True, slots=True)
+class RubricCriterion:
+    """One row of an essay's rubric (inline XHTML). ``levels``: (points, descriptor) pairs, saying
+    what an answer that earns those points does, from the most points down."""
+    criterion_html: str
+    points: float
+    levels: tuple[tuple[float, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Essay(Question):
     model_answer_html: str = ""
     model_answer: str = ""
     """Plain text of the model answer."""
     lines: int = 8
+    rubric: tuple[RubricCriterion, ...] = ()  # its points add up to the question's
     type: ClassVar[str] = "essay"
     graded: ClassVar[bool] = False
 
@@ -175,6 +186,20 @@ class Section:
     title: str
     level: int
     """2 for ``##``, 3 for ``###`` ..."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A lesson's further-reading entry in plain text (printed by :mod:`builders.shared.bibliography`).
+    With ``journal`` it is an article; ``url`` is http(s) or ""."""
+    author: str
+    title: str
+    year: str
+    publisher: str = ""
+    journal: str = ""
+    url: str = ""
+    note: str = ""
+    pos: SourcePos | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +219,7 @@ class Lesson:
     source: str
     """Course-relative path of the lesson file, e.g. ``lessons/01-key-concepts.md``."""
     pos: SourcePos
+    further_reading: tuple[Reading, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,102 +316,10 @@ class Course:
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for lesson in self.lessons for q in lesson.questions)
 
+
     @property
     def graded_points(self) -> float:
         return sum(q.points for q in self.questions if q.graded)
 
     def anchor_owner(self, anchor: str) -> str | None:
         return self.anchors.get(anchor)
-
-
-@dataclass(frozen=True, slots=True)
-class Strings:
-    contents: str = "Contents"
-    lesson: str = "Lesson"
-    objectives: str = "Learning objectives"
-    check_your_understanding: str = "Check your understanding"
-    answers: str = "Answers"
-    answer_key: str = "Answer key"
-    glossary: str = "Glossary"
-    notes: str = "Notes"
-    figure: str = "Figure"
-    cover: str = "Cover"
-    title_page: str = "Title page"
-    authors: str = "Authors"
-    version: str = "Version"
-    license: str = "Licence"
-    question: str = "Question"
-    points: str = "points"
-    point: str = "point"
-    explanation: str = "Explanation"
-    correct_answer: str = "Correct answer"
-    model_answer: str = "Model answer"
-    your_answer: str = "Your answer"
-    go_to_answer: str = "Answer"
-    back_to_question: str = "Back to the question"
-    true: str = "True"
-    false: str = "False"
-    tick_one: str = "Tick one."
-    tick_all: str = "Tick all that apply."
-    fill_blank: str = "Fill in the blank."
-    match_items: str = "Match each item on the left with one on the right."
-    order_items: str = "Number the items in the correct order."
-    write_answer: str = "Write your answer."
-    worksheet: str = "Worksheet"
-    name: str = "Name"
-    class_name: str = "Class"
-    date: str = "Date"
-    page: str = "Page"
-    of: str = "of"
-    teacher_copy: str = "Teacher's copy"
-    answers_at_a_glance: str = "Answers at a glance"
-    check_answer: str = "Check answer"
-    next: str = "Next"
-    previous: str = "Previous"
-    try_again: str = "Try again"
-    start: str = "Start"
-    exit: str = "Exit"
-    results: str = "Results"
-    correct: str = "Correct"
-    incorrect: str = "Incorrect"
-    partly_correct: str = "Partly correct"
-    your_score: str = "Your score"
-    passed: str = "Passed"
-    failed: str = "Not yet passed"
-    completed: str = "Completed"
-    pass_mark: str = "Pass mark"
-    progress: str = "Progress"
-    answered: str = "Answered"
-    not_answered: str = "Not answered"
-    attempts_left: str = "Attempts left"
-    no_attempts_left: str = "No attempts left"
-    answer_recorded: str = "Your answer has been recorded."
-    choose: str = "Choose…"
-    position: str = "Position"
-    preview_notice: str = "Preview: results are not recorded."
-    resume: str = "Resume"
-    submit_answer: str = "Submit answer"
-    blank: str = "blank"
-    max_characters: str = "Up to {count} characters."
-    enter_number: str = "Enter a number."
-    answer_first: str = "Answer the question first."
-    positions_unique: str = "Give each item a different position."
-    finish_hint: str = "Answer every question to get your result."
-    session_ended: str = "Your progress has been saved. You can close this window."
-    page_count: str = "{count} pages"
-    """The workbook's length, printed on its contents page."""
-    landmarks: str = "Landmarks"
-    page_list: str = "Pages"
-    also_accepted: str = "Also accepted"
-    accessibility_summary: str = (
-        "A reflowable textbook with a table of contents, headings in order, alternative text for "
-        "every image, table headers, linked footnotes and glossary, and self-check questions "
-        "whose answers are linked and readable without scripting."
-    )
-
-    @classmethod
-    def keys(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(cls))
-
-    def with_overrides(self, overrides: dict[str, str]) -> Strings:
-        return dataclasses.replace(self, **overrides)
