@@ -188,8 +188,10 @@ def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, settings:
 
     if out.verbosity < 0 or not sys.stderr.isatty():
         return run_build(course_dir, out_dir, progress=out.detail, **settings)
-    with out.console.status("building") as status:
-        return run_build(course_dir, out_dir, progress=lambda message: status.update(message), **settings)
+    from .progress import shown
+
+    with shown(out.console) as (message, task):
+        return run_build(course_dir, out_dir, progress=message, tasks=task, **settings)
 
 
 def _shown(path: Path) -> str:
