@@ -17,6 +17,7 @@ import pikepdf
 
 from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from ..diagnostics import BuildError
+from ..incremental import Store
 from ..model import Course
 from .html import Edition, LessonView, lesson_views, stylesheet
 from .merge import PartPdf, merge
@@ -34,10 +35,14 @@ def file_name(course: Course, edition: Edition) -> str:
 
 
 def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
-                  target: Path, part_bytes: int = PART_BYTES) -> dict[str, str]:
-    """Lay out one edition part by part, write it to ``target``; return its page map."""
+                  target: Path, part_bytes: int = PART_BYTES, context: BuildContext | None = None) -> dict[str, str]:
+    """Lay out one edition part by part (parts laid out before, in ``context.cache``, are
+    reused), write it to ``target``; return its page map."""
+    context = context or BuildContext()
     renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
-    laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes).run()
+    store = Store(context.cache) if context.cache is not None else None
+    laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes, store,
+                         lambda done, total: context.report(edition, done, total)).run()
     try:
         merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
     except pikepdf.PdfError as exc:
@@ -63,7 +68,7 @@ class PdfBuilder(Builder):
         paths, printed = [], None
         for edition in editions:
             target = staging / file_name(course, edition)
-            pages = build_edition(course, edition, size, lessons, target, self.part_bytes)
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context)
             paths.append(target)
             if edition == "workbook":
                 printed = PageMap(source=file_name(course, "workbook"), pages=pages)

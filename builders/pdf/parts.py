@@ -20,18 +20,20 @@ from __future__ import annotations
 
 import html as html_text
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from ..diagnostics import BuildError
+from ..incremental import Entry, Store, key
 from ..model import Course
 from .html import Edition, LessonView, Part, PartNumbers, part_html
 from .merge import XREF_URL
 from .render import ID_RE, Renderer, page_map
 
-PART_BYTES = 300_000
-"""About how much lesson HTML one part holds: some 100 pages, 150 MB while it is laid out."""
+PART_BYTES = 1
+"""About how much lesson HTML one part holds at most (a lesson is never split): 1, one lesson
+per part, so that an edited lesson is the only part laid out again (see :mod:`builders.incremental`)."""
 QUESTION_BYTES = 1_500
 """What a question weighs in that count (its worksheet rows, answers and explanations)."""
 MAX_ROUNDS = 5
@@ -91,12 +93,17 @@ def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
 
 
 class EditionLayout:
-    """Lays out the parts of one edition until every number they print is right."""
+    """Lays out the parts of one edition until every number they print is right.
+
+    With a ``store``, a part whose HTML, stylesheet, images, fonts and code are those of an
+    earlier layout is taken from it instead of being laid out again: the same steps in the same
+    order, so the result is the same as without one."""
 
     def __init__(self, course: Course, edition: Edition, page_size: str, lessons: tuple[LessonView, ...],
-                 renderer: Renderer, part_bytes: int = PART_BYTES) -> None:
+                 renderer: Renderer, part_bytes: int = PART_BYTES, store: Store | None = None,
+                 progress: Callable[[int, int], None] = lambda done, total: None) -> None:
         self.course, self.edition, self.page_size, self.lessons = course, edition, page_size, lessons
-        self.renderer = renderer
+        self.renderer, self.store, self.progress = renderer, store, progress
         self.parts = plan(course, edition, lessons, part_bytes)
         drafts = [self._html(part, PartNumbers()) for part in self.parts]
         self.owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts)
@@ -118,6 +125,7 @@ class EditionLayout:
                 if previous is None or previous.inputs != inputs:
                     previous = laid[i] = self._lay_out(i, part, inputs)
                     changed = True
+                self.progress(i + 1, len(self.parts))
                 known.update(previous.anchors)
                 first += previous.pages + previous.pages % 2
                 figures += self.figures[i]
@@ -138,6 +146,18 @@ class EditionLayout:
 
     def _lay_out(self, i: int, part: Part, inputs: Inputs) -> LaidOutPart:
         html = link_across_parts(self._html(part, inputs.numbers), dict(inputs.targets))
+        if self.store is None:
+            return self._laid_out_now(html, inputs)
+        name = key("pdf part", self.renderer.identity, html, str(inputs.final))
+        entry = self.store.get(name)
+        cached = _from_entry(entry, inputs) if entry is not None else None
+        if cached is not None:
+            return cached
+        laid = self._laid_out_now(html, inputs)
+        self.store.put(name, _to_entry(laid))
+        return laid
+
+    def _laid_out_now(self, html: str, inputs: Inputs) -> LaidOutPart:
         try:
             document = self.renderer.layout(html)
             pdf = self.renderer.pdf(document) if inputs.final else None
@@ -153,6 +173,25 @@ class EditionLayout:
 
     def _html(self, part: Part, numbers: PartNumbers) -> str:
         return part_html(self.course, self.edition, self.page_size, part, numbers, self.lessons)
+
+
+def _to_entry(laid: LaidOutPart) -> Entry:
+    meta = {"pages": laid.pages, "anchors": dict(laid.anchors), "page_map": dict(laid.page_map),
+            "pdf": laid.pdf is not None}
+    return Entry(meta, laid.pdf or b"")
+
+
+def _from_entry(entry: Entry, inputs: Inputs) -> LaidOutPart | None:
+    """The stored layout, or None if its facts are not what :func:`_to_entry` writes."""
+    meta = entry.meta
+    pages, anchors, printed, has_pdf = (meta.get(k) for k in ("pages", "anchors", "page_map", "pdf"))
+    if not (isinstance(pages, int) and isinstance(anchors, dict) and isinstance(printed, dict)
+            and has_pdf is inputs.final and all(isinstance(v, int) for v in anchors.values())
+            and all(isinstance(v, str) for v in printed.values())):
+        return None
+    if has_pdf and not entry.data.startswith(b"%PDF-"):
+        return None
+    return LaidOutPart(inputs, pages, anchors, printed, entry.data if has_pdf else None)
 
 
 def _anchor(href: str) -> str:

@@ -10,16 +10,22 @@ fetched, so a build never touches the network or the course folder.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote
 
+import weasyprint
 from lxml import etree
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .. import __version__
+from ..incremental import key
 from ..model import Media
 from ..shared.templating import asset, templates_dir
 
@@ -92,6 +98,10 @@ class Renderer:
         self.images: dict = {}
         self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
                                                 font_config=self.fonts))
+        # everything besides a part's HTML that decides what layout() and pdf() make of it
+        self.identity = key("renderer", __version__, weasyprint.__version__, css, str(forms), _code_digest(),
+                             *(f"{path}\n{item.media_type}\n{hashlib.sha256(item.data).hexdigest()}"
+                               for path, item in sorted(media.items())))
 
     def layout(self, html: str) -> Document:
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
@@ -101,6 +111,13 @@ class Renderer:
 
     def pdf(self, document: Document) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This package's code and the shipped fonts (a changed renderer must not reuse old layouts)."""
+    files = sorted(Path(__file__).parent.glob("*.py")) + sorted((templates_dir() / "pdf" / "fonts").glob("*"))
+    return key(*(f"{path.name}\n{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files))
 
 
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
