@@ -49,6 +49,8 @@ class BuildContext:
     """Which one of the builder's :meth:`Builder.parts` to build; "" builds them all."""
     cache: Path | None = None
     """A folder for :class:`builders.incremental.Store` (pieces kept between builds), or None."""
+    reuse: bool = True
+    """False (``--force``): make every piece anew, and store it for the next build."""
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
     """Told (task, done, total) as a long build step advances, e.g. ("workbook", 3, 12) for the
     parts of a PDF edition; set by the orchestrator in the process that runs the builder."""

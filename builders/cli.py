@@ -162,7 +162,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 3).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Build independent formats in this many parallel processes.")
-@click.option("--force", is_flag=True, help="Rebuild even the outputs that are up to date.")
+@click.option("--force", is_flag=True,
+              help="Rebuild even the outputs that are up to date, without reusing cached pieces.")
 @click.pass_obj
 def build(out: Output, course_dir: Path, out_dir: Path, formats: str | None, scorm_version: str | None,
           page_size: str | None, fillable: bool, strict: bool, jobs: int, force: bool) -> None:

@@ -112,7 +112,6 @@ def test_an_incremental_build_equals_a_cold_build(tmp_path_factory: pytest.TempP
 def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     course = tmp_path / "course"
     shutil.copytree(SMALL, course)
-    cold = build(course, tmp_path / "cold", formats=["pdf"], jobs=1)
     kept = tmp_path / "kept"
     build(course, kept, formats=["pdf"], jobs=1)
     entries = sorted((kept / CACHE_DIR).glob("*.entry"))
@@ -120,5 +119,7 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     for n, entry in enumerate(entries):  # every kind of damage at once
         raw = entry.read_bytes()
         entry.write_bytes(raw[: len(raw) // 2] if n % 2 else raw[:-10] + b"0123456789")
-    build(course, kept, formats=["pdf"], jobs=1, force=True)
+    (course / "lessons" / "03-third.md").write_text((course / "lessons" / "03-third.md").read_text() + "\nMore.\n")
+    build(course, kept, formats=["pdf"], jobs=1)  # not --force, which reads nothing from the cache
+    cold = build(course, tmp_path / "cold", formats=["pdf"], jobs=1, force=True)
     assert outputs(kept) == outputs(tmp_path / "cold") and cold.written

@@ -50,9 +50,12 @@ class Store:
     """``get`` and ``put`` entries by key in ``folder``; safe to share between the processes
     of one build (each write is a rename), and between builds under :func:`build_lock`."""
 
-    def __init__(self, folder: Path, budget: int = BUDGET) -> None:
+    def __init__(self, folder: Path, budget: int = BUDGET, *, reuse: bool = True) -> None:
+        """``reuse=False``: every :meth:`get` misses (a ``--force`` build makes everything anew
+        and stores it)."""
         self.folder = folder
         self.budget = budget
+        self.reuse = reuse
         self.used: set[str] = set()
         """Keys read or written through this object (kept by :meth:`prune`)."""
 
@@ -60,6 +63,8 @@ class Store:
         return self.folder / f"{name}{SUFFIX}"
 
     def get(self, name: str) -> Entry | None:
+        if not self.reuse:
+            return None
         try:
             raw = self.path(name).read_bytes()
         except OSError:

@@ -40,7 +40,7 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     reused), write it to ``target``; return its page map."""
     context = context or BuildContext()
     renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
-    store = Store(context.cache) if context.cache is not None else None
+    store = Store(context.cache, reuse=context.reuse) if context.cache is not None else None
     laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes, store,
                          lambda done, total: context.report(edition, done, total)).run()
     try:
