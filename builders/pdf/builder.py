@@ -23,6 +23,7 @@ from .html import Edition, LessonView, lesson_views, stylesheet
 from .merge import PartPdf, merge
 from .parts import PART_BYTES, EditionLayout
 from .render import Renderer
+from .stamps import CHUNK, stamps
 
 
 def page_size(course: Course, options: BuildOptions) -> str:
@@ -43,8 +44,10 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     store = Store(context.cache, reuse=context.reuse) if context.cache is not None else None
     laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes, store,
                          lambda done, total: context.report(edition, done, total)).run()
+    last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
     try:
-        merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
+        merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],
+              target, stamps(course, renderer, last, store), CHUNK)
     except pikepdf.PdfError as exc:
         raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
     return {anchor: label for part in laid for anchor, label in part.page_map.items()}

@@ -112,6 +112,12 @@ class Renderer:
     def pdf(self, document: Document) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
 
+    def untagged_pdf(self, html: str) -> bytes:
+        """Pages drawn over others as artifacts (:mod:`builders.pdf.stamps`): no tags of their own."""
+        page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        return _fetching(lambda: page_html.render(font_config=self.fonts, stylesheets=[self.stylesheet],
+                                                  cache=self.images).write_pdf())
+
 
 @functools.cache
 def _code_digest() -> str:
