@@ -39,7 +39,7 @@ def edit_prompt(path: Path) -> None:
     match = re.search(r'^(\s*prompt:\s*)("?)(?=[A-Za-z])', text, flags=re.MULTILINE)
     if match is None:
         raise ValueError(f"{path}: no one-line prompt")
-    path.write_text(text[:match.end()] + "Now: " + text[match.end():], encoding="utf-8")
+    path.write_text(text[:match.end()] + "In short, " + text[match.end():], encoding="utf-8")
 
 
 def push_pages(path: Path, words: int = 900) -> None:

@@ -51,6 +51,8 @@ class BuildContext:
     """A folder for :class:`builders.incremental.Store` (pieces kept between builds), or None."""
     reuse: bool = True
     """False (``--force``): make every piece anew, and store it for the next build."""
+    jobs: int = 1
+    """Processes a builder may use for independent pieces of its own (the PDF's body parts)."""
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
     """Told (task, done, total) as a long build step advances, e.g. ("workbook", 3, 12) for the
     parts of a PDF edition; set by the orchestrator in the process that runs the builder."""

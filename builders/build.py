@@ -116,7 +116,7 @@ def build(
         staging = _make_staging(out)
         try:
             page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
-            context = BuildContext(options=options, cache=store_dir, reuse=not force)
+            context = BuildContext(options=options, cache=store_dir, reuse=not force, jobs=jobs)
             results = _run(builders, course, staging, context, page_maps, jobs, progress, tasks or _no_tasks)
             _stop_if_requested()
             with _interrupts_as_flag():
@@ -200,7 +200,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
         else:
             page_map = made[provider] if provider in made else page_maps.get(provider)
         return BuildContext(options=context.options, page_map=page_map, part=part, cache=context.cache,
-                            reuse=context.reuse)
+                            reuse=context.reuse, jobs=context.jobs)
 
     def finished(builder: Builder, part: str, result: BuildResult) -> None:
         tasks(_task(builder.name, part), "done", 0, 0)

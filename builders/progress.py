@@ -18,7 +18,13 @@ class BuildProgress:
     """Receives :data:`builders.build.Tasks` events and the phase messages of a build."""
 
     def __init__(self, console: Console) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+        )
 
         self.progress = Progress(
             SpinnerColumn(finished_text="[green]✓[/green]"), TextColumn("{task.description}"),

@@ -43,7 +43,7 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     renderer = Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable")
     store = Store(context.cache, reuse=context.reuse) if context.cache is not None else None
     laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes, store,
-                         lambda done, total: context.report(edition, done, total)).run()
+                         lambda done, total: context.report(edition, done, total), context.jobs).run()
     last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
     try:
         merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],

@@ -28,6 +28,7 @@ from ..incremental import Entry, Store, key
 from ..model import Course
 from .html import Edition, LessonView, Part, PartNumbers, part_html
 from .merge import XREF_URL
+from .pool import in_parallel
 from .render import ID_RE, Renderer, page_map
 
 PART_BYTES = 1
@@ -95,9 +96,9 @@ class EditionLayout:
 
     def __init__(self, course: Course, edition: Edition, page_size: str, lessons: tuple[LessonView, ...],
                  renderer: Renderer, part_bytes: int = PART_BYTES, store: Store | None = None,
-                 progress: Callable[[int, int], None] = lambda done, total: None) -> None:
+                 progress: Callable[[int, int], None] = lambda done, total: None, jobs: int = 1) -> None:
         self.course, self.edition, self.page_size, self.lessons = course, edition, page_size, lessons
-        self.renderer, self.store, self.progress = renderer, store, progress
+        self.renderer, self.store, self.progress, self.jobs = renderer, store, progress, jobs
         self.parts = plan(course, edition, lessons, part_bytes)
         drafts = [self._html(part, PartNumbers()) for part in self.parts]
         owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts) for anchor in ID_RE.findall(draft)}
@@ -110,11 +111,7 @@ class EditionLayout:
     def run(self) -> list[LaidOutPart]:
         """The parts in order, each with the page number it begins on (0: the front matter)."""
         body = [i for i, part in enumerate(self.parts) if not part.front]
-        laid: dict[int, LaidOutPart] = {}
-        for done, i in enumerate(body, start=1):
-            targets = tuple((anchor, "") for anchor in self.outside[i])
-            laid[i] = self._lay_out(i, self.parts[i], Inputs(PartNumbers(1, self.figures_before[i]), targets))
-            self.progress(done, len(self.parts))
+        laid = self._lay_out_body(body)
         first, known = 1, {}
         for i in body:
             laid[i] = placed(laid[i], first)
@@ -127,6 +124,28 @@ class EditionLayout:
                 laid[i] = self._lay_out(i, part, Inputs(numbers, targets))
         self.progress(len(self.parts), len(self.parts))
         return [laid[i] for i in range(len(self.parts))]
+
+    def _lay_out_body(self, body: list[int]) -> dict[int, LaidOutPart]:
+        """Every body part, from the store or laid out (``jobs`` at a time)."""
+        todo: dict[int, tuple[str, Inputs, str]] = {}
+        laid: dict[int, LaidOutPart] = {}
+        for i in body:
+            inputs = Inputs(PartNumbers(1, self.figures_before[i]), tuple((a, "") for a in self.outside[i]))
+            html = link_across_parts(self._html(self.parts[i], inputs.numbers), dict(inputs.targets))
+            name = key("pdf part", self.renderer.identity, html)
+            entry = self.store.get(name) if self.store is not None else None
+            cached = _from_entry(entry, inputs) if entry is not None else None
+            if cached is None:
+                todo[i] = (html, inputs, name)
+            else:
+                laid[i] = cached
+                self.progress(len(laid), len(self.parts))
+        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2]), list(todo), self.jobs):
+            laid[i] = result
+            if self.store is not None:
+                self.store.put(todo[i][2], _to_entry(result))
+            self.progress(len(laid), len(self.parts))
+        return laid
 
     def _lay_out(self, i: int, part: Part, inputs: Inputs) -> LaidOutPart:
         html = link_across_parts(self._html(part, inputs.numbers), dict(inputs.targets))
