@@ -188,11 +188,16 @@ def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, settings:
     from .build import build as run_build
 
     if out.verbosity < 0 or not sys.stderr.isatty():
-        return run_build(course_dir, out_dir, progress=out.detail, **settings)
+        return run_build(course_dir, out_dir, progress=lambda message: _phase(out, message), **settings)
     from .progress import shown
 
     with shown(out.console) as (message, task):
         return run_build(course_dir, out_dir, progress=message, tasks=task, **settings)
+
+
+def _phase(out: Output, message: str) -> None:
+    """Phases are detail (``-v``); waiting for another build is news to anyone not using ``-q``."""
+    (out.info if message.startswith("waiting for another build") else out.detail)(message)
 
 
 def _shown(path: Path) -> str:

@@ -197,3 +197,15 @@ def test_without_a_terminal_the_build_prints_what_it_did_before(starter_course: 
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines and all(line.startswith("wrote ") for line in lines), lines
+
+
+def test_the_command_line_says_it_waits_for_another_build(starter_course: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    with build_lock(out):
+        build = subprocess.Popen([sys.executable, "-m", "builders", "build", str(starter_course), "--out", str(out),
+                                  "--format", "epub"], stderr=subprocess.PIPE, text=True,
+                                 cwd=Path(__file__).resolve().parent.parent)
+        assert build.stderr.readline().startswith(f"waiting for another build into {out} to finish")
+        assert build.poll() is None and not list(out.glob("*.epub"))
+    _out, rest = build.communicate(timeout=120)
+    assert build.returncode == 0 and "wrote" in rest
