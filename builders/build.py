@@ -113,6 +113,7 @@ def build(
 
     started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
     with _locked(out, progress) as store_dir:
+        cache = BuildCache(out)  # again: a build that held the lock may have changed it
         staging = _make_staging(out)
         try:
             page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
