@@ -1,7 +1,7 @@
 """The edits the benchmark times after a build (see ``benchmarks/run.py``): each changes one
 lesson file of a course folder in place, as a teacher would.
 
-- ``word``: one word of the lesson's prose;
+- ``word``: one word of the lesson's prose (written in capitals);
 - ``prompt``: the prompt of the lesson's first question;
 - ``push``: about 900 words of new prose before the lesson's first section heading, which moves
   every later page of the workbook by a page or more.
@@ -22,15 +22,17 @@ def body_start(lines: list[str]) -> int:
 
 
 def edit_word(path: Path) -> None:
-    """Replace the first " and " of a prose line with " or "."""
+    """Write the first lower-case word (of four letters or more) of the prose in capitals: each
+    call changes another word."""
     lines = path.read_text(encoding="utf-8").split("\n")
     for i in range(body_start(lines), len(lines)):
         line = lines[i]
-        if line and line[0].isalpha() and " and " in line:
-            lines[i] = line.replace(" and ", " or ", 1)
+        word = re.search(r"(?<![\w/#.(\[-])([a-z]{4,})(?![\w/.)\]-])", line) if line[:1].isalpha() else None
+        if word:
+            lines[i] = line[:word.start()] + word.group(1).upper() + line[word.end():]
             path.write_text("\n".join(lines), encoding="utf-8")
             return
-    raise ValueError(f"{path}: no prose line with 'and'")
+    raise ValueError(f"{path}: no prose line with a lower-case word")
 
 
 def edit_prompt(path: Path) -> None:

@@ -200,8 +200,11 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
             page_map = results[provider].page_map
         else:
             page_map = made[provider] if provider in made else page_maps.get(provider)
+        # the parts of one builder run side by side share the processes (more would only
+        # compete for the same cores: measured slower with 2 jobs and 2 PDF editions)
+        share = max(1, context.jobs // len(builder.parts(context.options))) if part else context.jobs
         return BuildContext(options=context.options, page_map=page_map, part=part, cache=context.cache,
-                            reuse=context.reuse, jobs=context.jobs)
+                            reuse=context.reuse, jobs=share)
 
     def finished(builder: Builder, part: str, result: BuildResult) -> None:
         tasks(_task(builder.name, part), "done", 0, 0)

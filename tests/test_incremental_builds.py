@@ -131,3 +131,34 @@ def test_a_damaged_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     build(course, kept, formats=["pdf"], jobs=1)  # not --force, which reads nothing from the cache
     cold = build(course, tmp_path / "cold", formats=["pdf"], jobs=1, force=True)
     assert outputs(kept) == outputs(tmp_path / "cold") and cold.written
+
+
+def _pid_after_a_while(item: int) -> int:
+    import os
+    import time
+
+    time.sleep(0.3)
+    return os.getpid()
+
+
+def test_parts_are_laid_out_jobs_at_a_time() -> None:
+    from builders.pdf.pool import in_parallel
+
+    done = dict(in_parallel(_pid_after_a_while, [1, 2, 3, 4], 2))
+    assert sorted(done) == [1, 2, 3, 4] and len(set(done.values())) == 2
+    assert set(dict(in_parallel(_pid_after_a_while, [1, 2], 1)).values()) == {__import__("os").getpid()}
+
+
+def test_parts_laid_out_in_parallel_make_the_same_file(tmp_path: Path) -> None:
+    from builders.base import BuildContext
+    from builders.pdf import PdfBuilder
+    from tests.conftest import load
+
+    course = load(SMALL)
+    made = {}
+    for jobs in (1, 3):
+        out = tmp_path / f"jobs-{jobs}"
+        out.mkdir()
+        result = PdfBuilder().build(course, out, BuildContext(part="workbook", jobs=jobs))
+        made[jobs] = [path.read_bytes() for path in result.paths]
+    assert made[1] == made[3]
