@@ -36,6 +36,8 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[t
             for process in list((getattr(pool, "_processes", None) or {}).values()):
                 process.kill()
             raise
+        finally:
+            _WORK = None  # what it holds (a renderer, its fonts) must not outlive the layout
 
 
 def _child() -> None:
