@@ -183,7 +183,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 3).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Build independent formats in this many parallel processes.")
-@click.option("--force", is_flag=True, help="Rebuild even the outputs that are up to date.")
+@click.option("--force", is_flag=True,
+              help="Rebuild even the outputs that are up to date, without reusing cached pieces.")
 @click.pass_obj
 def build(out: Output, course_dir: Path, out_dir: Path, formats: str | None, scorm_version: str | None,
           page_size: str | None, fillable: bool, strict: bool, jobs: int, force: bool) -> None:
@@ -208,9 +209,16 @@ def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, settings:
     from .build import build as run_build
 
     if out.verbosity < 0 or not sys.stderr.isatty():
-        return run_build(course_dir, out_dir, progress=out.detail, **settings)
-    with out.console.status("building") as status:
-        return run_build(course_dir, out_dir, progress=lambda message: status.update(message), **settings)
+        return run_build(course_dir, out_dir, progress=lambda message: _phase(out, message), **settings)
+    from .progress import shown
+
+    with shown(out.console) as (message, task):
+        return run_build(course_dir, out_dir, progress=message, tasks=task, **settings)
+
+
+def _phase(out: Output, message: str) -> None:
+    """Phases are detail (``-v``); waiting for another build is news to anyone not using ``-q``."""
+    (out.info if message.startswith("waiting for another build") else out.detail)(message)
 
 
 def _shown(path: Path) -> str:

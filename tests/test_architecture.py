@@ -17,7 +17,7 @@ from builders.registry import BUILDERS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "builders"
 OUTPUTS = sorted({target.split(":")[0].split(".")[1] for target in BUILDERS.values()})
-ORCHESTRATION = {"build", "cache", "registry", "cli", "scaffold", "preview"}
+ORCHESTRATION = {"build", "cache", "registry", "cli", "scaffold", "publish", "progress", "preview"}
 """``preview`` (``coursepack serve``) counts as orchestration: it may use the outputs' modules to
 render its views, and no output or stage may import it."""
 

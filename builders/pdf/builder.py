@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from ..diagnostics import BuildError, Diagnostic
+from ..incremental import Store
 from ..model import Course
 from .coverage import unprintable
 from .fonts import FontSet
@@ -31,21 +32,28 @@ def file_name(course: Course, edition: Edition) -> str:
 
 
 def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
-                  target: Path, part_bytes: int | None = None) -> dict[str, str]:
-    """Lay out one edition part by part, write it to ``target``; return its page map."""
+                  target: Path, part_bytes: int | None = None, context: BuildContext | None = None) -> dict[str, str]:
+    """Lay out one edition part by part (parts laid out before, in ``context.cache``, are
+    reused), write it to ``target``; return its page map."""
     import pikepdf  # WeasyPrint and pikepdf load when a PDF is built, not when a course is checked
 
     from .merge import PartPdf, merge
     from .parts import PART_BYTES, EditionLayout
     from .render import Renderer
+    from .stamps import CHUNK, stamps
 
+    context = context or BuildContext()
+    store = Store(context.cache, reuse=context.reuse) if context.cache is not None else None
     with Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable",
                   fonts=FontSet(course.pdf.fonts)) as renderer:
-        laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES).run()
-    try:
-        merge([PartPdf(part.pdf, part.pages) for part in laid if part.pdf is not None], target)
-    except pikepdf.PdfError as exc:
-        raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
+        laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES, store,
+                             lambda done, total: context.report(edition, done, total), context.jobs).run()
+        last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
+        try:
+            merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],
+                  target, stamps(course, renderer, last, store), CHUNK)
+        except pikepdf.PdfError as exc:
+            raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
     return {anchor: label for part in laid for anchor, label in part.page_map.items()}
 
 
@@ -71,7 +79,7 @@ class PdfBuilder(Builder):
         paths, printed = [], None
         for edition in editions:
             target = staging / file_name(course, edition)
-            pages = build_edition(course, edition, size, lessons, target, self.part_bytes)
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context)
             paths.append(target)
             if edition == "workbook":
                 printed = PageMap(source=file_name(course, "workbook"), pages=pages)

@@ -32,10 +32,16 @@ XREF_URL = "https://coursepack.invalid/xref/"
 class PartPdf:
     data: bytes
     pages: int
+    first: int = 0
+    """The page number of its first page; 0: the front matter, numbered i, ii, ... by itself."""
+    blank: tuple[int, ...] = ()
+    """Its pages (by index) that get no page number."""
 
 
-def merge(parts: Sequence[PartPdf], target: Path) -> None:
-    """Write the parts as one PDF (a blank page after each part with an odd page count).
+def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), chunk: int = 1) -> None:
+    """Write the parts as one PDF (a blank page after each part with an odd page count), with
+    the body's page numbers drawn from ``stamps`` (PDFs of ``chunk`` pages each: page numbers
+    1 to ``chunk``, then on) and page labels i, ii, ... for the front matter, 1, 2, ... after it.
 
     Each part is opened, copied and closed in turn: a copied stream's data is read into the
     joined file first (a copy otherwise reads it from its source when the file is written), so
@@ -45,16 +51,54 @@ def merge(parts: Sequence[PartPdf], target: Path) -> None:
     tree = out.Root.StructTreeRoot
     next_key = _next_key(tree.ParentTree.Nums)
     owned: set[tuple[int, int]] = set()
+    numbers = _Numbers(out, stamps, chunk)
     _pad(out, parts[0].pages)
+    front = len(out.pages)
     for part in parts[1:]:
+        first = len(out.pages)
         with pikepdf.open(io.BytesIO(part.data)) as source:
             next_key = _append(out, source, next_key, owned)
+        if part.first:
+            for n in range(part.pages):
+                if n not in part.blank:
+                    numbers.stamp(out.pages[first + n], part.first + n)
         _pad(out, part.pages)
+    numbers.close()
     tree.ParentTreeNextKey = next_key
+    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+        0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
     _resolve_cross_references(out)
     out.save(target, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     out.close()
+
+
+class _Numbers:
+    """Draws page numbers from the stamp chunks, each page as one Form XObject marked as a
+    pagination artifact (it is not part of the tag tree)."""
+
+    def __init__(self, out: pikepdf.Pdf, stamps: Sequence[bytes], chunk: int) -> None:
+        self.out, self.stamps, self.chunk = out, stamps, chunk
+        self.open: dict[int, pikepdf.Pdf] = {}
+        self.forms: dict[int, pikepdf.Object] = {}
+
+    def stamp(self, page: pikepdf.Page, number: int) -> None:
+        if number not in self.forms:
+            index = (number - 1) // self.chunk
+            if index not in self.open:
+                self.open[index] = pikepdf.open(io.BytesIO(self.stamps[index]))
+            source = self.open[index].pages[(number - 1) % self.chunk]
+            self.forms[number] = self.out.copy_foreign(source.as_form_xobject())
+            _own_streams([self.forms[number]], set())
+        # the pages of a part share one resource dictionary: one name per page number
+        name = page.add_resource(self.forms[number], pikepdf.Name.XObject, pikepdf.Name(f"/PageNumber{number}"))
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"\nQ q /Artifact <</Type /Pagination /Subtype /Footer>> BDC "
+                          + str(name).encode("ascii") + b" Do EMC Q\n")
+
+    def close(self) -> None:
+        for pdf in self.open.values():
+            pdf.close()
 
 
 def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]]) -> int:

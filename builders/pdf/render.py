@@ -16,6 +16,8 @@ success or failure; a folder whose process was killed is removed by the next bui
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import shutil
@@ -25,13 +27,17 @@ from pathlib import Path
 from typing import Self, TypeVar
 from urllib.parse import unquote
 
+import weasyprint
 from lxml import etree
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .. import __version__
+from ..incremental import key
 from ..model import Media
 from ..shared import ids
+from ..shared.templating import templates_dir
 from .fonts import FontSet, stack
 from .math import DRAWN, IMAGE_FOLDER
 
@@ -117,6 +123,12 @@ class Renderer:
         except BaseException:
             self.close()
             raise
+        # everything besides a part's HTML that decides what layout() and pdf() make of it
+        self.identity = key("renderer", __version__, weasyprint.__version__, css, str(forms), _code_digest(),
+                            *(f"{path}\n{item.media_type}\n{hashlib.sha256(item.data).hexdigest()}"
+                              for path, item in sorted(media.items())),
+                            *(f"{url}\n{hashlib.sha256(font.data).hexdigest()}"
+                              for url, font in sorted((fonts.course if fonts else {}).items())))
 
     def layout(self, html: str) -> Document:
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
@@ -126,6 +138,12 @@ class Renderer:
 
     def pdf(self, document: Document) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
+
+    def untagged_pdf(self, html: str) -> bytes:
+        """Pages drawn over others as artifacts (:mod:`builders.pdf.stamps`): no tags of their own."""
+        page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        return _fetching(lambda: page_html.render(font_config=self.fonts, stylesheets=[self.stylesheet],
+                                                  cache=self.images).write_pdf())
 
     def close(self) -> None:
         """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
@@ -139,6 +157,13 @@ class Renderer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This package's code and the shipped fonts (a changed renderer must not reuse old layouts)."""
+    files = sorted(Path(__file__).parent.glob("*.py")) + sorted((templates_dir() / "pdf" / "fonts").glob("*"))
+    return key(*(f"{path.name}\n{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files))
 
 
 def _font_folder() -> Path:

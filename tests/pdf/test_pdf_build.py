@@ -7,7 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pdf_helpers import Built, first_page_with, lesson_heading, squash
+from pdf_helpers import (
+    Built,
+    first_page_with,
+    lesson_heading,
+    page_numbered,
+    printed_number,
+    squash,
+)
 
 from tests.conftest import REPO, TEST_OUTPUT
 
@@ -33,10 +40,10 @@ def test_page_map_lists_the_first_model_anchor_of_each_page(any_pdf: Built) -> N
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), "one entry per page, in order"
     assert max(numbers) <= len(any_pdf.pages())
     for lesson in course.lessons:
-        assert pages[lesson.id] == str(first_page_with(any_pdf, lesson_heading(any_pdf, lesson)))
+        assert pages[lesson.id] == str(printed_number(any_pdf, first_page_with(any_pdf, lesson_heading(any_pdf, lesson))))
     for anchor, label in pages.items():
         owner = course.anchors.get(anchor)
-        page = squash(any_pdf.pages()[int(label) - 1])
+        page = squash(page_numbered(any_pdf, label))
         lesson = next((lesson for lesson in course.lessons if lesson.id == owner), None)
         if lesson is not None:
             assert squash(lesson.title) in page, f"{anchor} is not on page {label}"
