@@ -78,7 +78,8 @@ SCORM: tuple[FieldSpec, ...] = (
 PDF: tuple[FieldSpec, ...] = (
     FieldSpec("page_size", "A4 or letter", False, "A4", "Paper size (`--page-size` overrides it)."),
     FieldSpec("fonts", "mapping", False, None,
-              "Your own font files for the PDFs, by role: `body`, `bold`, `italic`, `sans` (see fonts.md)."),
+              "Your own font files for the PDFs, by role: `body`, `bold`, `italic`, `sans` "
+              "([fonts.md](fonts.md))."),
 )
 
 FRONT_MATTER: tuple[FieldSpec, ...] = (

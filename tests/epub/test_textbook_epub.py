@@ -55,14 +55,14 @@ def test_formulas_are_mathml_with_alttext_and_declared_in_the_manifest(books: di
 
 def test_the_answers_show_rubrics_and_feedback_with_formulas(books: dict[str, Book]) -> None:
     answers = books["all-features"].documents()["answers.xhtml"]
-    essay = answers.find(".//x:section[@id='answer--explain-it']", NS)
+    essay = answers.find(".//x:section[@id='answer.explain-it']", NS)
     table = essay.find("x:table[@class='rubric']", NS)
     assert table.findtext("x:caption", namespaces=NS) == "Rubric"
     rows = [["".join(cell.itertext()) for cell in tr] for tr in table.iterfind("x:tbody/x:tr", NS)]
     assert rows == [["Names the single source", "1", ""],
                     ["Explains why the outputs agree", "1", "1: Says a correction reaches every output0: Does not say why"]]
     assert [th.get("scope") for th in table.iterfind(".//x:th", NS)] == ["col", "col", "col", "row", "row"]
-    choice = answers.find(".//x:section[@id='answer--symbols-choice']", NS)
+    choice = answers.find(".//x:section[@id='answer.symbols-choice']", NS)
     feedback = choice.find("x:ul[@class='feedback']", NS)
     assert feedback.find(f".//{M}math[@alttext='x = x']") is not None
 
