@@ -66,6 +66,8 @@ def _section_callouts(div: etree._Element) -> None:
     for box in div.iter("aside"):
         if "callout" in (box.get("class") or "").split():
             box.tag = "section"
+            if box.get("role") == "doc-tip":  # allowed on <aside> only (ARIA in HTML)
+                box.set("role", "note")
 
 
 def _drop_dead_links(div: etree._Element) -> None:
