@@ -152,12 +152,12 @@ def write_pdf_html(course_dir: Path, out: Path) -> list[Path]:
     lays out in parts, stylesheet included), as files beside the fonts and (print-ready) images
     they refer to, so WeasyPrint alone can read them from disk with its own fetcher."""
     sys.path.insert(0, str(REPO))
-    from builders.pdf import page_size
-    from builders.pdf_html import document_html, lesson_views
-    from builders.pdf_render import BASE_URL, MemoryFetcher
     from builders.base import BuildOptions
+    from builders.pdf.builder import page_size
+    from builders.pdf.html import document_html, lesson_views
+    from builders.pdf.render import BASE_URL, MemoryFetcher
+    from builders.shared.templating import templates_dir
     from builders.source import load_course
-    from builders.templating import templates_dir
 
     course, _ = load_course(course_dir)
     size = page_size(course, BuildOptions())

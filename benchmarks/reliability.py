@@ -1,4 +1,4 @@
-"""The reliability figures of the README, from one command.
+"""The reliability figures of docs/reliability.md, from one command.
 
     python benchmarks/reliability.py        # runs the broken-course corpus, the property tests
                                             # and tests/hardening/, then prints the figures

@@ -25,6 +25,8 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -32,8 +34,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coursegen import generate
+from edits import EDITS
 from measure import (
-    COURSEPACK, REPO, Measurement, measure, measure_in_turn, pandoc_command, pandoc_version, pdf_pages, run_once,
+    COURSEPACK,
+    REPO,
+    Measurement,
+    measure,
+    measure_in_turn,
+    pandoc_command,
+    pandoc_version,
+    pdf_pages,
+    run_once,
 )
 
 CHEAP_SECONDS = 30.0
@@ -42,7 +53,11 @@ STEP_LABELS = {
     "check": "coursepack check", "epub": "EPUB", "scorm": "SCORM", "pdf": "PDF (workbook + key)",
     "build": "full build (all formats)", "rebuild": "rebuild, nothing changed",
     "pandoc": "pandoc -> EPUB", "weasyprint": "WeasyPrint alone, same HTML",
+    "build_jobs1": "full build, --jobs 1",
+    "edit_word": "after editing a word", "edit_prompt": "after editing a prompt",
+    "edit_push": "after pushing pages down", "edit_two": "after editing two lessons",
 }
+EDIT_STEPS = ("edit_word", "edit_prompt", "edit_push", "edit_two")
 MEASURE_PY = str(REPO / "benchmarks" / "measure.py")
 
 
@@ -87,8 +102,52 @@ def outputs_state(folder: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
+def bench_edits(course: Path, work: Path, args: argparse.Namespace, env: dict[str, str],
+                log: Callable[[str], None]) -> dict[str, Measurement]:
+    """The full build cold (``--force``: nothing reused) with --jobs 2 and 1, then a build (all
+    formats, --jobs 2) after each kind of edit of the middle lesson (two lessons: the middle one
+    and the next), each repeated with a new edit of the same kind (median)."""
+    copy, out = work / "edit-course", work / "edit-dist"
+    shutil.copytree(course, copy)
+    steps: dict[str, Measurement] = {}
+    for name, jobs in (("build", "2"), ("build_jobs1", "1")):
+        log(f"  {STEP_LABELS[name]} ...")
+        steps[name] = measure([*build_command(copy, out, None), "--jobs", jobs], min(args.repeat, 3),
+                              once_above=CHEAP_SECONDS, env=env, timeout=args.pdf_timeout * 2)
+        log(f"    {_cell(steps[name])}")
+    lessons = sorted((copy / "lessons").glob("*.md"))
+    middle = len(lessons) // 2
+    plans = {"edit_word": [("word", middle)], "edit_prompt": [("prompt", middle)],
+             "edit_push": [("push", middle)], "edit_two": [("word", middle), ("word", middle + 1)]}
+    for name, edits in plans.items():
+        log(f"  {STEP_LABELS[name]} ...")
+        result = Measurement()
+        samples = []
+        for _ in range(min(args.repeat, 3)):
+            for kind, index in edits:
+                EDITS[kind](lessons[index])
+            seconds, peak, cpu, code, stderr = run_once([*build_command(copy, out, None, force=False), "--jobs", "2"],
+                                                        env=env, timeout=args.pdf_timeout)
+            if code != 0:
+                result.error = stderr or f"exit status {code}"
+                break
+            result.runs.append(round(seconds, 4))
+            samples.append((peak, cpu))
+        if samples:
+            result.seconds = statistics.median(result.runs)
+            result.cpu_seconds = round(statistics.median(cpu for _, cpu in samples), 4)
+            result.peak_mb = round(max(peak for peak, _ in samples), 1)
+        steps[name] = result
+        log(f"    {_cell(result)}")
+    return steps
+
+
 def bench_course(course: Path, work: Path, args: argparse.Namespace, env: dict[str, str], full: bool,
                  log: Callable[[str], None]) -> dict:
+    if args.edits_only:
+        steps = bench_edits(course, work, args, env, log)
+        return {"lessons": lessons_in(course), "steps": {k: v.as_dict() for k, v in steps.items()},
+                "pdf_pages": {}, "ratios": ratios(steps, {})}
     steps: dict[str, Measurement] = {}
 
     def step(name: str, command: list[str] | None, **kwargs: object) -> Measurement:
@@ -123,6 +182,8 @@ def bench_course(course: Path, work: Path, args: argparse.Namespace, env: dict[s
     steps["rebuild"].extra = {"formats": ",".join(formats or ["all"]),
                               "rewrote_nothing": outputs_state(rebuild_dir) == before}
 
+    if full:
+        steps.update({k: v for k, v in bench_edits(course, work, args, env, log).items() if k != "build"})
     if full and steps["pdf"].ok:
         html_dir, alone_dir = work / "html", work / "alone"
         alone_dir.mkdir()
@@ -147,6 +208,8 @@ def ratios(steps: dict[str, Measurement], pages: dict[str, int | None]) -> dict[
         return round(total / m.seconds, 2) if total and m and m.ok else None
 
     return {
+        **{f"{name}_over_cold": ratio(name, "build") for name in EDIT_STEPS},
+        "jobs1_over_jobs2": ratio("build_jobs1", "build"),
         "epub_over_pandoc": ratio("epub", "pandoc"),
         "pdf_over_weasyprint": ratio("pdf", "weasyprint"),
         "pdf_over_weasyprint_cpu": ratio("pdf", "weasyprint", "cpu_seconds"),
@@ -164,6 +227,9 @@ def lessons_in(course: Path) -> int:
 
 CELL = 30
 RATIO_LABELS = {
+    "edit_word_over_cold": "edit a word / cold build", "edit_prompt_over_cold": "edit a prompt / cold build",
+    "edit_push_over_cold": "push pages down / cold build", "edit_two_over_cold": "edit two lessons / cold build",
+    "jobs1_over_jobs2": "cold build --jobs 1 / --jobs 2",
     "epub_over_pandoc": "EPUB / pandoc (wall)",
     "pdf_over_weasyprint": "PDF / WeasyPrint alone (wall)",
     "pdf_over_weasyprint_cpu": "PDF / WeasyPrint alone (CPU)",
@@ -205,7 +271,7 @@ def table(results: dict) -> str:
         lines.append(f"{label:<30}" + "".join(f"{'-' if v is None else f'{v:g}':>{CELL}}" for v in values))
     fastest = [" / ".join(_fastest(courses[n]["steps"].get(step)) for step in ("check", "epub", "scorm")) for n in names]
     lines.append(f"{'fastest run: check/EPUB/SCORM':<30}" + "".join(f"{f:>{CELL}}" for f in fastest))
-    rebuilt = [courses[n]["steps"]["rebuild"].get("extra", {}) for n in names]
+    rebuilt = [courses[n]["steps"].get("rebuild", {}).get("extra", {}) for n in names]
     lines.append(f"{'rebuild rewrote nothing':<30}" + "".join(
         f"{str(r.get('rewrote_nothing', '-')) + ' (' + str(r.get('formats', '-')) + ')':>{CELL}}" for r in rebuilt))
     return "\n".join(lines)
@@ -238,6 +304,8 @@ def main() -> None:
     parser.add_argument("--pdf-timeout", type=float, default=1800, help="seconds before a PDF step is given up")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     parser.add_argument("--course", type=Path, default=REPO / "course", help="the example course")
+    parser.add_argument("--edits-only", action="store_true",
+                        help="only the cold builds (--jobs 2 and 1) and the builds after edits")
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000], help="generated course sizes (none: the example course only)")
     args = parser.parse_args()
 

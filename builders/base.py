@@ -10,6 +10,7 @@ files into the output folder only when every builder has succeeded.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -46,6 +47,19 @@ class BuildContext:
     page_map: PageMap | None = None
     part: str = ""
     """Which one of the builder's :meth:`Builder.parts` to build; "" builds them all."""
+    cache: Path | None = None
+    """A folder for :class:`builders.incremental.Store` (pieces kept between builds), or None."""
+    reuse: bool = True
+    """False (``--force``): make every piece anew, and store it for the next build."""
+    jobs: int = 1
+    """Processes a builder may use for independent pieces of its own (the PDF's body parts)."""
+    progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
+    """Told (task, done, total) as a long build step advances, e.g. ("workbook", 3, 12) for the
+    parts of a PDF edition; set by the orchestrator in the process that runs the builder."""
+
+    def report(self, task: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(task, done, total)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Which outputs are already up to date: a fingerprint of everything a build reads.
 
-The fingerprint covers every file of the course folder, every template, coursepack's own code,
-the build options and SOURCE_DATE_EPOCH. It is recorded per format in ``.coursepack-build.json``
+The fingerprint covers every file of the course folder (but not the output folder, when it lies
+inside the course, nor version-control folders and caches: :data:`NOT_COURSE`), every template,
+coursepack's own code, the build options and SOURCE_DATE_EPOCH. It is recorded per format in ``.coursepack-build.json``
 inside the output folder, with a digest of each file the format wrote. A format whose
 fingerprint matches and whose files are still there, unchanged, is not built again.
 """
@@ -11,28 +12,62 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__
 from .base import BuildOptions, PageMap
-from .templating import templates_dir
+from .shared.templating import templates_dir
 
 CACHE_FILE = ".coursepack-build.json"
 _CODE_DIR = Path(__file__).resolve().parent
 
 
-def fingerprint(course_dir: Path, options: BuildOptions) -> str:
+NOT_COURSE = {".coursepack-cache", ".git", ".hg", ".svn", "__pycache__", ".pytest_cache", ".mypy_cache",
+              ".ruff_cache"}
+"""Folders of a course folder that are never part of the course."""
+
+
+def fingerprint(course_dir: Path, options: BuildOptions, out: Path | None = None) -> str:
+    """``out``: the output folder, left out when it lies inside the course (``cd course &&
+    coursepack build .``), with its staging folders, so that a build does not hash its own outputs."""
     digest = hashlib.sha256()
     digest.update(f"coursepack {__version__}\n{json.dumps(asdict(options), sort_keys=True)}\n".encode())
     digest.update(f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
-    for label, folder, pattern in (("course", course_dir, "*"), ("templates", templates_dir(), "*"),
-                                   ("code", _CODE_DIR, "*.py")):
+    skip = _output_folders(out)
+    for label, folder, suffix in (("course", course_dir, ""), ("templates", templates_dir(), ""),
+                                  ("code", _CODE_DIR, ".py")):
         inside = folder.resolve()
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
+        for path in _files(folder, suffix, skip):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\n".encode())
             digest.update(_content_digest(path, inside))
     return digest.hexdigest()
+
+
+def _output_folders(out: Path | None) -> Callable[[Path], bool]:
+    if out is None:
+        return lambda folder: False
+    target = out.absolute()
+    staging = f".{target.name}.coursepack-"
+
+    def is_output(folder: Path) -> bool:
+        if folder.parent == target.parent and folder.name.startswith(staging):
+            return True
+        return folder == target or (folder.exists() and target.exists() and os.path.samefile(folder, target))
+
+    return is_output
+
+
+def _files(folder: Path, suffix: str, is_output: Callable[[Path], bool]) -> list[Path]:
+    """Every file under ``folder`` (ending in ``suffix``), in a stable order, without the
+    folders that are no part of a course."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if d not in NOT_COURSE and not is_output((here / d).absolute()))
+        found += [here / f for f in files if f.endswith(suffix) and (here / f).is_file()]
+    return sorted(found)
 
 
 def _content_digest(path: Path, inside: Path) -> bytes:

@@ -54,6 +54,10 @@ class Output:
         if self.verbosity > 0:
             self.console.print(message, markup=False, style="dim")
 
+    def warning(self, message: str) -> None:
+        self.console.print("[yellow]warning[/yellow]: ", end="")
+        self.console.print(message, markup=False)
+
     def error(self, message: str) -> None:
         self.console.print("[red]error[/red]: ", end="")
         self.console.print(message, markup=False)
@@ -75,7 +79,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 def run(out: Output, action, *args, **kwargs) -> object:  # noqa: ANN001
     """Run an action, turning expected failures into messages and exit codes."""
-    from .diagnostics import CoursepackError, SourceError  # not at the top: `--help` stays quick
+    from .diagnostics import (  # not at the top: `--help` stays quick
+        CoursepackError,
+        SourceError,
+    )
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
@@ -125,9 +132,7 @@ COURSE_DIR = click.argument("course_dir", default="course", type=click.Path(path
 @click.pass_obj
 def check(out: Output, course_dir: Path, strict: bool) -> None:
     """Validate a course without building anything."""
-    from .source import load_course
-
-    course, warnings = run(out, load_course, course_dir)
+    course, warnings = run(out, _check_course, course_dir)
     out.diagnostics(warnings)
     questions = course.questions
     out.info(
@@ -137,6 +142,24 @@ def check(out: Output, course_dir: Path, strict: bool) -> None:
     )
     if strict and warnings:
         sys.exit(EXIT_WARNINGS)
+
+
+def _check_course(course_dir: Path) -> tuple:
+    """Load the course, then run the own checks of every output a plain ``build`` makes (none
+    lays anything out), so that ``check`` reports what ``build`` would (the PDF's missing
+    characters, SCORM's limits)."""
+    from .base import BuildOptions
+    from .build import _checked_formats
+    from .diagnostics import SourceError
+    from .registry import available, get_builder
+    from .source import load_course
+
+    course, warnings = load_course(course_dir, formats=available())
+    names = _checked_formats(None, Path(course_dir))
+    problems = [d for name in names for d in get_builder(name).check(course, BuildOptions())]
+    if any(d.severity == "error" for d in problems):
+        raise SourceError([d for d in problems if d.severity == "error"])
+    return course, warnings + problems
 
 
 def _formats(value: str | None) -> list[str] | None:
@@ -150,7 +173,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--out", "-o", "out_dir", default="dist", type=click.Path(path_type=Path),
               show_default=True, help="Folder for the outputs.")
 @click.option("--format", "-f", "formats", metavar="LIST",
-              help="Comma-separated formats to build (default: all): epub, pdf, scorm.")
+              help="Comma-separated formats to build: epub, pdf, scorm, moodle, gift, qti, or all "
+                   "(default: course.yml's outputs, else epub,pdf,scorm).")
 @click.option("--scorm-version", type=click.Choice(["1.2", "2004", "both"]),
               help="SCORM version (default: the course's scorm.version).")
 @click.option("--page-size", type=click.Choice(["A4", "letter"], case_sensitive=False),
@@ -159,7 +183,8 @@ def _formats(value: str | None) -> list[str] | None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit code 3).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
               help="Build independent formats in this many parallel processes.")
-@click.option("--force", is_flag=True, help="Rebuild even the outputs that are up to date.")
+@click.option("--force", is_flag=True,
+              help="Rebuild even the outputs that are up to date, without reusing cached pieces.")
 @click.pass_obj
 def build(out: Output, course_dir: Path, out_dir: Path, formats: str | None, scorm_version: str | None,
           page_size: str | None, fillable: bool, strict: bool, jobs: int, force: bool) -> None:
@@ -184,9 +209,16 @@ def _build_with_progress(out: Output, course_dir: Path, out_dir: Path, settings:
     from .build import build as run_build
 
     if out.verbosity < 0 or not sys.stderr.isatty():
-        return run_build(course_dir, out_dir, progress=out.detail, **settings)
-    with out.console.status("building") as status:
-        return run_build(course_dir, out_dir, progress=lambda message: status.update(message), **settings)
+        return run_build(course_dir, out_dir, progress=lambda message: _phase(out, message), **settings)
+    from .progress import shown
+
+    with shown(out.console) as (message, task):
+        return run_build(course_dir, out_dir, progress=message, tasks=task, **settings)
+
+
+def _phase(out: Output, message: str) -> None:
+    """Phases are detail (``-v``); waiting for another build is news to anyone not using ``-q``."""
+    (out.info if message.startswith("waiting for another build") else out.detail)(message)
 
 
 def _shown(path: Path) -> str:
@@ -205,3 +237,20 @@ def new(out: Output, directory: Path) -> None:
 
     run(out, create, directory)
     out.info(f"created a new course in {directory}; next: coursepack check {directory}")
+
+
+@main.command()
+@COURSE_DIR
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but loopback makes the preview visible to the network.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.pass_obj
+def serve(out: Output, course_dir: Path, port: int, host: str, open_browser: bool) -> None:
+    """Preview the course in a web browser, rebuilt and reloaded on every save: the book, the
+    print editions, and the SCORM package in a preview LMS that shows what Moodle would record."""
+    from .preview import serve as run_preview
+
+    run(out, run_preview, course_dir, host=host, port=port, open_browser=open_browser,
+        say=lambda message: out.console.print(message, markup=False), warn=out.warning)

@@ -15,7 +15,14 @@ BUILDERS: dict[str, str] = {
     "pdf": "builders.pdf:PdfBuilder",
     "epub": "builders.epub:EpubBuilder",
     "scorm": "builders.scorm:ScormBuilder",
+    "moodle": "builders.banks:MoodleXmlBuilder",
+    "gift": "builders.banks:GiftBuilder",
+    "qti": "builders.banks:QtiBuilder",
 }
+DEFAULT: tuple[str, ...] = ("pdf", "epub", "scorm")
+"""What ``coursepack build`` makes when neither ``--format`` nor course.yml's ``outputs:`` says."""
+ALL = "all"
+"""``--format all``: every registered format."""
 
 
 def available() -> list[str]:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .diagnostics import UsageError
-from .templating import templates_dir
+from .shared.templating import templates_dir
 
 
 def create(directory: Path) -> None:

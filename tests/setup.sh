@@ -41,6 +41,7 @@ APT_PKGS=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint runtime
   fonts-dejavu-core   # deterministic fonts for PDF + chromium
   fontconfig
+  fonts-droid-fallback   # a CJK font the PDF font tests copy into a course (tests/pdf/test_pdf_fonts.py)
   ca-certificates
 )
 command -v java >/dev/null 2>&1 || APT_PKGS+=(default-jre-headless)   # EPUBCheck jar

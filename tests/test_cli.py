@@ -38,7 +38,7 @@ def test_build_help_lists_options() -> None:
 def test_check_valid_course(starter_course: Path) -> None:
     result = invoke("check", str(starter_course))
     assert result.exit_code == 0
-    assert "My First Course: 2 lessons, 10 questions (9 auto-graded), 2 glossary terms, 1 images" in result.stderr
+    assert "My First Course: 2 lessons, 11 questions (10 auto-graded), 2 glossary terms, 1 images" in result.stderr
 
 
 def test_quiet_check_prints_nothing(starter_course: Path) -> None:

@@ -1,6 +1,6 @@
 """The corpus of broken courses: each tests/errors/<case>/ changes the starter course in one way
 (case.yml) and pins the exact output and exit code (expected.txt). A case may add command-line
-arguments (``args:``) to its build.
+arguments (``args:``) to its build, binary files (``base64_files:``) and named pipes (``fifos:``).
 
 Every case runs ``coursepack build course --out dist`` (or ``check`` when the case says so) in a
 temporary folder holding ``course/`` and a ``dist/`` with one existing file, and asserts: the
@@ -10,6 +10,7 @@ Set UPDATE_GOLDENS=1 to rewrite expected.txt files, then review the diff.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from builders.cli import main
-from builders.templating import templates_dir
+from builders.shared.templating import templates_dir
 from tests.hardening.figures import record
 
 CASES = Path(__file__).resolve().parent / "errors"
@@ -51,6 +52,11 @@ def make_course(spec: dict, target: Path) -> None:
             fh.truncate(size)
     for name, link_target in spec.get("symlinks", {}).items():
         os.symlink(link_target, target / name)
+    for name, data in spec.get("base64_files", {}).items():
+        (target / name).write_bytes(base64.b64decode(data))
+    for name in spec.get("fifos", []):
+        (target / name).unlink(missing_ok=True)
+        os.mkfifo(target / name)
     if "long_line" in spec:
         path = target / spec["long_line"]
         path.write_text(path.read_text(encoding="utf-8") + "\n" + "word " * 40_000 + "\n", encoding="utf-8")
@@ -89,6 +95,7 @@ def test_error_case(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 FILE_LINE = re.compile(r"^course/[^:]+:\d+(?::\d+)?: (error|warning): \S")
 WHOLE_FILE = re.compile(r"^course/[^:]+: error: \S")
 """A problem with a whole file (a missing course.yml) has no line to name."""
+WHOLE_FILE_CASES = {"missing-course-yml", "course-yml-fifo", "course-yml-folder"}
 
 
 def test_every_message_names_file_and_line() -> None:
@@ -96,6 +103,6 @@ def test_every_message_names_file_and_line() -> None:
         expected = (CASES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
         messages = [line for line in expected if ": error: " in line or ": warning: " in line]
         for line in messages:
-            assert FILE_LINE.match(line) or (name == "missing-course-yml" and WHOLE_FILE.match(line)), (name, line)
+            assert FILE_LINE.match(line) or (name in WHOLE_FILE_CASES and WHOLE_FILE.match(line)), (name, line)
         if expected[-1] != "exit: 0":
             assert any(": error: " in line for line in messages), name

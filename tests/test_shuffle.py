@@ -6,10 +6,12 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from builders import epub_questions, pdf_questions, scorm_pages
+from builders.epub import questions as epub_questions
 from builders.model import Matching, Ordering
-from builders.scorm_quiz import LIMITS
-from builders.shuffle import display_order
+from builders.pdf import questions as pdf_questions
+from builders.scorm import pages as scorm_pages
+from builders.scorm.quiz import LIMITS
+from builders.shared.shuffle import display_order
 from tests.conftest import load
 
 

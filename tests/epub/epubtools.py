@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from builders.base import BuildContext, PageMap
-from builders.epub import EpubBuilder
+from builders.epub.builder import EpubBuilder
 from builders.model import Course
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOTS, load
 
@@ -33,12 +34,12 @@ PAGE_MAP = PageMap(
     pages={
         "getting-started": "1",
         "getting-started--tables-and-lists": "2",
-        "getting-started--b8": "3",
-        "getting-started--fn1": "4",
+        "getting-started--b.8": "3",
+        "getting-started--fn.1": "4",
         "question-types": "5",
         "more-features": "6",
-        "more-features--fn2": "7",
-        "term--worksheet": "8",
+        "more-features--fn.2": "7",
+        "term.worksheet": "8",
         "no-such-element": "99",
     },
 )
@@ -73,8 +74,19 @@ class Book:
         return {n.removeprefix("EPUB/"): etree.fromstring(self.read(n)) for n in self.names() if n.endswith(".xhtml")}
 
     def text(self) -> str:
-        """The text of every document, whitespace collapsed."""
-        return " ".join(" ".join("".join(root.itertext()).split()) for root in self.documents().values())
+        """The text of every document, whitespace collapsed, formulas read as their TeX."""
+        return " ".join(spoken_text(root) for root in self.documents().values())
+
+
+def spoken_text(element: etree._Element) -> str:
+    """The element's text, whitespace collapsed, each formula read as its TeX (its alttext, as
+    the model's plain_text reads it)."""
+    element = copy.deepcopy(element)
+    for math in list(element.iter("{http://www.w3.org/1998/Math/MathML}math")):
+        spoken = etree.Element("span")
+        spoken.text, spoken.tail = math.get("alttext"), math.tail
+        math.getparent().replace(math, spoken)
+    return " ".join("".join(element.itertext()).split())
 
 
 @dataclass

@@ -6,10 +6,9 @@ import posixpath
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from epubtools import EPUB_TYPE, NS, XML_LANG, Book
+from epubtools import EPUB_TYPE, NS, XML_LANG, Book, spoken_text
 from lxml import etree
 
-from builders.markdown import plain_text
 from builders.model import (
     ChoiceQuestion,
     Essay,
@@ -19,6 +18,7 @@ from builders.model import (
     Ordering,
     TrueFalse,
 )
+from builders.shared.xhtml import plain_text
 
 ALL = ("example", "all-features", "all-features-pages", "rtl", "starter")
 ROLE_OF_TYPE = {
@@ -43,7 +43,7 @@ def book(request, books) -> Book:
 
 
 def text_of(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    return spoken_text(element)
 
 
 def without_blanks(text: str) -> str:
@@ -91,9 +91,9 @@ def test_every_answer_is_in_the_answer_key(books) -> None:
     elements = by_id(book)
     problems = []
     for q in book.course.questions:
-        answer = elements.get(f"answer--{q.id}")
+        answer = elements.get(f"answer.{q.id}")
         if answer is None:
-            problems.append(f"no answer--{q.id}")
+            problems.append(f"no answer.{q.id}")
             continue
         shown = text_of(answer)
         problems += [f"{q.id}: {s!r} not in {shown!r}" for s in expected_answers(q) if s not in shown]
@@ -163,24 +163,24 @@ def test_questions_and_answers_link_to_each_other(book: Book) -> None:
     for lesson in book.course.lessons:
         chapter = docs[f"lesson-{lesson.id}.xhtml"]
         for q in lesson.questions:
-            question = chapter.find(f".//x:section[@id='question--{q.id}']", NS)
+            question = chapter.find(f".//x:section[@id='question.{q.id}']", NS)
             assert question is not None and question.get("data-question-id") == q.id
-            assert question.find(f".//x:a[@href='answers.xhtml#answer--{q.id}']", NS) is not None
-            answer = docs["answers.xhtml"].find(f".//x:section[@id='answer--{q.id}']", NS)
-            assert answer.find(f".//x:a[@href='lesson-{lesson.id}.xhtml#question--{q.id}']", NS) is not None
+            assert question.find(f".//x:a[@href='answers.xhtml#answer.{q.id}']", NS) is not None
+            answer = docs["answers.xhtml"].find(f".//x:section[@id='answer.{q.id}']", NS)
+            assert answer.find(f".//x:a[@href='lesson-{lesson.id}.xhtml#question.{q.id}']", NS) is not None
 
 
 def test_footnotes_are_epub_footnotes_with_back_links(books) -> None:
     chapter = books["all-features"].documents()["lesson-more-features.xhtml"]
-    notes = chapter.findall(".//x:aside", NS)
+    notes = chapter.findall(".//x:aside[@epub:type='footnote']", NS)
     assert [(n.get("id"), n.get(EPUB_TYPE), n.get("role")) for n in notes] == [
-        ("more-features--fn1", "footnote", "doc-footnote"), ("more-features--fn2", "footnote", "doc-footnote")]
+        ("more-features--fn.1", "footnote", "doc-footnote"), ("more-features--fn.2", "footnote", "doc-footnote")]
     assert "First note, with emphasis." in text_of(notes[0])
     refs = chapter.findall(".//x:a[@role='doc-noteref']", NS)
     assert [(r.get("href"), r.get(EPUB_TYPE)) for r in refs] == [
-        ("#more-features--fn1", "noteref"), ("#more-features--fn2", "noteref")]
+        ("#more-features--fn.1", "noteref"), ("#more-features--fn.2", "noteref")]
     back = notes[1].find(".//x:a[@role='doc-backlink']", NS)
-    assert back.get("href") == "#more-features--fnref2"
+    assert back.get("href") == "#more-features--fnref.2"
     assert not chapter.xpath("//*[@role='doc-endnote' or @role='doc-endnotes']")
 
 
@@ -195,7 +195,7 @@ def test_glossary_is_a_glossary_and_terms_link_to_it(books) -> None:
     assert {dd.get(EPUB_TYPE) for dd in section.findall(".//x:dd", NS)} == {"glossdef"}
     link = docs["lesson-getting-started.xhtml"].find(".//x:a[@class='glossary-link']", NS)
     assert (link.get("href"), link.get(EPUB_TYPE), link.get("role")) == (
-        "glossary.xhtml#term--worksheet", "glossref", "doc-glossref")
+        "glossary.xhtml#term.worksheet", "glossref", "doc-glossref")
 
 
 def test_questions_read_without_scripting(books) -> None:
@@ -204,7 +204,7 @@ def test_questions_read_without_scripting(books) -> None:
     assert not chapter.xpath("//x:script | //x:input | //x:form", namespaces=NS)
 
     def question(qid: str) -> etree._Element:
-        return chapter.find(f".//x:section[@id='question--{qid}']", NS)
+        return chapter.find(f".//x:section[@id='question.{qid}']", NS)
 
     assert [text_of(li) for li in question("pick-one").findall(".//x:ul[@class='options']/x:li", NS)] == [
         "A. The PDF workbook", "B. The SCORM package"]
@@ -227,17 +227,18 @@ def test_reading_order_and_landmarks(books) -> None:
     manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:item", NS)}
     spine = [manifest[ref.get("idref")] for ref in opf.iterfind(".//opf:itemref", NS)]
     assert spine == ["cover.xhtml", "title-page.xhtml", "nav.xhtml", "lesson-getting-started.xhtml",
-                     "lesson-question-types.xhtml", "lesson-more-features.xhtml", "answers.xhtml", "glossary.xhtml"]
+                     "lesson-question-types.xhtml", "lesson-more-features.xhtml", "answers.xhtml", "bibliography.xhtml",
+                     "glossary.xhtml"]
     nav = book.xml("nav.xhtml")
     marks = {a.get(EPUB_TYPE): a.get("href") for a in nav.iterfind(".//x:nav[@epub:type='landmarks']//x:a", NS)}
     assert marks == {"cover": "cover.xhtml", "titlepage": "title-page.xhtml", "toc": "nav.xhtml#toc",
                      "bodymatter": "lesson-getting-started.xhtml", "backmatter": "answers.xhtml",
-                     "glossary": "glossary.xhtml"}
+                     "bibliography": "bibliography.xhtml", "glossary": "glossary.xhtml"}
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)
     assert toc.get("role") == "doc-toc"
     assert [text_of(a) for a in toc.findall("x:ol/x:li/x:a", NS)] == [
         "Title page", "1. Getting Started", "2. Every Question Type",
-        "3. More Features: Unicode, Images & Links", "Answers", "Glossary"]
+        "3. More Features: Unicode, Images & Links", "Answers", "Bibliography", "Glossary"]
     sections = [a.get("href") for a in toc.findall("x:ol/x:li[2]/x:ol/x:li/x:a", NS)]
     assert sections == ["lesson-getting-started.xhtml#getting-started--one-source-three-outputs",
                         "lesson-getting-started.xhtml#getting-started--tables-and-lists",

@@ -10,12 +10,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubtools import EPUB_TYPE, GOLDEN, NS, PAGE_MAP, REPO, UPDATE_GOLDENS, XML_LANG, Book
+from epubtools import (
+    EPUB_TYPE,
+    GOLDEN,
+    NS,
+    PAGE_MAP,
+    REPO,
+    UPDATE_GOLDENS,
+    XML_LANG,
+    Book,
+)
 
 from builders.base import BuildContext
-from builders.epub import make_epub
-from builders.epub_layout import UUID_NAMESPACE
-from builders.epub_xhtml import manifest_properties, parse
+from builders.epub.builder import make_epub
+from builders.epub.layout import UUID_NAMESPACE
+from builders.epub.xhtml import manifest_properties, parse
 
 
 def metas(book: Book, prop: str) -> list[str]:
@@ -110,7 +119,7 @@ def test_page_map_gives_page_breaks_and_a_page_list(books) -> None:
     chapter = docs["lesson-getting-started.xhtml"]
     assert chapter.find(".//*[@id='page-2']").getnext().get("id") == "getting-started--tables-and-lists"
     assert chapter.find(".//*[@id='page-1']").getnext().get("id") == "getting-started"
-    assert chapter.find(".//*[@id='page-4']").getnext().get("id") == "getting-started--fn1"
+    assert chapter.find(".//*[@id='page-4']").getnext().get("id") == "getting-started--fn.1"
     assert metas(book, "pageBreakSource") == ["all-features-workbook.pdf"]
     assert book.xml("content.opf").find(".//dc:source", NS).text == "all-features-workbook.pdf"
     assert {"pageNavigation", "printPageNumbers"} <= set(metas(book, "schema:accessibilityFeature"))

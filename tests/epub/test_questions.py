@@ -1,10 +1,10 @@
-"""How each question type is shown for reading and answered in the answer key (builders.epub_questions)."""
+"""How each question type is shown for reading and answered in the answer key (builders.epub.questions)."""
 
 from __future__ import annotations
 
 import pytest
 
-from builders.epub_questions import BLANK, format_number, letter, view
+from builders.epub.questions import BLANK, format_number, letter, view
 from builders.model import (
     Essay,
     FillIn,
@@ -17,7 +17,7 @@ from builders.model import (
     SourcePos,
     TrueFalse,
 )
-from builders.strings import CATALOGUES
+from builders.shared.strings import CATALOGUES
 
 EN = CATALOGUES["en"]
 POS = SourcePos("x.md", 1)  # type: ignore[arg-type]

@@ -1,11 +1,11 @@
-"""Unit tests of the XHTML finishing pass (builders.epub_xhtml): page breaks and heading levels."""
+"""Unit tests of the XHTML finishing pass (builders.epub.xhtml): page breaks and heading levels."""
 
 from __future__ import annotations
 
+from epubtools import NS
 from lxml import etree
 
-from builders.epub_xhtml import fix_heading_levels, insert_page_breaks, parse
-from epubtools import NS
+from builders.epub.xhtml import fix_heading_levels, insert_page_breaks, parse
 
 PAGE = """<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>
 <h1 id="a">A</h1><p id="p">Text <em id="inline">here</em> and more.</p>

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from builders.base import Builder, BuildContext, BuildOptions, BuildResult, PageMap
+from builders.base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from builders.diagnostics import BuildError
 from builders.model import Course
 
@@ -81,3 +81,46 @@ class SlowRightPartsBuilder(PartsBuilder):
                 time.sleep(0.01)
             (staging.parent / "right-saw-book").write_text(str(book.exists()))
         return result
+
+
+class _Unpicklable:
+    def __reduce__(self) -> tuple:
+        raise TypeError("cannot pickle '_Unpicklable' object")  # like lxml's _ListErrorLog
+
+
+class CrashingBuilder(Builder):
+    """Raises an unexpected error that holds something that cannot be pickled."""
+
+    name: ClassVar[str] = "crash"
+    description: ClassVar[str] = "fails like a bug in a library"
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        error = ValueError("invalid character in a prompt")
+        error.log = _Unpicklable()
+        raise error
+
+
+class UnpicklableBuildErrorBuilder(Builder):
+    """Raises an expected error that a library decorated with something that cannot be pickled."""
+
+    name: ClassVar[str] = "odd"
+    description: ClassVar[str] = "fails with an expected error that does not pickle"
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        error = BuildError("odd: the file cannot be written")
+        error.log = _Unpicklable()
+        raise error
+
+
+class CountingBuilder(Builder):
+    """Reports three steps of progress."""
+
+    name: ClassVar[str] = "count"
+    description: ClassVar[str] = "reports its progress"
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        for done in range(1, 4):
+            context.report("steps", done, 3)
+        path = staging / f"{course.id}.count"
+        path.write_text("3")
+        return BuildResult([path])

@@ -33,7 +33,7 @@ def coursepack(*args: str, cwd: Path, **kwargs) -> subprocess.Popen:  # noqa: AN
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".coursepack-cache"} if folder.exists() else {}
 
 
 def complete(folder: Path) -> None:

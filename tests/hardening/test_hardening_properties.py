@@ -27,7 +27,7 @@ from lxml import etree
 from builders.base import BuildOptions
 from builders.build import build
 from builders.cli import main
-from builders.markdown import slugify
+from builders.source.markdown import slugify
 from tests.hardening.figures import record
 from tests.test_properties import WORD, corruptions, q, question, sentence, write
 

@@ -19,12 +19,19 @@ import pytest
 
 from builders.base import BuildContext, BuildOptions
 from builders.model import Question
-from builders.scorm import ScormBuilder
-from builders.scorm_quiz import question_key
+from builders.scorm.builder import ScormBuilder
+from builders.scorm.quiz import question_key
 from builders.source import load_course
 from tests.conftest import ROOTS
 from tests.hardening.figures import record
-from tests.scorm.scorm_support import FAST_ANSWER, Learner, LmsSession, Web, interactions, longest_answer
+from tests.scorm.scorm_support import (
+    FAST_ANSWER,
+    Learner,
+    LmsSession,
+    Web,
+    interactions,
+    longest_answer,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SCORM_AGAIN = REPO / "tests" / "js" / "node_modules" / "scorm-again" / "dist"

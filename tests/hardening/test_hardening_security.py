@@ -16,12 +16,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from builders.base import BuildOptions
 from builders.build import build
+from builders.shared.templating import environment, templates_dir
 from builders.source import load_course
-from builders.templating import environment, templates_dir
 from tests.hardening.figures import record
 
 MARK = "xss"
@@ -264,7 +265,8 @@ def test_zip_entry_names_are_safe(hostile: dict) -> None:
 
 
 def test_the_pdf_url_fetcher_never_reaches_the_network_or_the_disk() -> None:
-    from builders.pdf_render import MemoryFetcher, render as render_pdf
+    from builders.pdf.render import MemoryFetcher
+    from builders.pdf.render import render as render_pdf
 
     fetcher = MemoryFetcher({})
     for url in ("https://evil.example/x.png", "http://127.0.0.1:9/x.css", "file:///etc/passwd",

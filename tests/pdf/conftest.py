@@ -1,9 +1,10 @@
 """PDF fixtures: each course is built ONCE per session (WeasyPrint takes seconds per document).
 
-- the example course (course/) in A4: workbook + answer key;
+- the example course (course/) in A4: workbook + answer key, all lessons laid out as one part
+  (the reference a build in parts must equal);
 - tests/roots/all-features in US Letter with ``--fillable``: workbook + answer key + fillable;
 - the ``coursepack new`` starter course in A4;
-- the example course again, each lesson laid out alone (many parts to join).
+- the example course again, each lesson laid out alone (many parts to join: what a build does).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pdf_helpers import Built, build
 
 @pytest.fixture(scope="session")
 def example_pdf(example_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build(example_course, tmp_path_factory.mktemp("example-pdf"), page_size="A4")
+    return build(example_course, tmp_path_factory.mktemp("example-pdf"), page_size="A4", part_bytes=10**9)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +27,7 @@ def features_pdf(all_features: Path, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="session")
 def example_in_parts_pdf(example_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The example course again, every lesson laid out as a part of its own."""
+    """The example course again, every lesson laid out as a part of its own (the default)."""
     return build(example_course, tmp_path_factory.mktemp("example-parts-pdf"), page_size="A4", part_bytes=1)
 
 

@@ -16,7 +16,7 @@ import pypdf
 
 from builders.base import BuildContext, BuildOptions, PageMap
 from builders.model import Course, Lesson
-from builders.pdf import PdfBuilder
+from builders.pdf.builder import PdfBuilder
 from tests.conftest import load
 
 
@@ -140,6 +140,21 @@ def first_page_with(built: Built, needle: str, edition: str = "workbook") -> int
         if squash(needle) in squash(text):
             return number
     raise AssertionError(f"{needle!r} is on no page of the {edition}")
+
+
+def printed_number(built: Built, number: int, edition: str = "workbook") -> int:
+    """The number printed on the page ``number`` pages into the file (the front matter is
+    numbered i, ii, ...: the body's page 1 comes after it), read from the file's page labels
+    and checked against the page's footer."""
+    label = pypdf.PdfReader(built.files[edition]).page_labels[number - 1]
+    assert label.isdigit(), f"page {number} of the {edition} is in the front matter ({label})"
+    assert f"{built.course.strings.page} {label}" in built.pages(edition)[number - 1], (number, label)
+    return int(label)
+
+
+def page_numbered(built: Built, label: str, edition: str = "workbook") -> str:
+    """The text of the page that prints ``label`` as its number."""
+    return built.pages(edition)[pypdf.PdfReader(built.files[edition]).page_labels.index(label)]
 
 
 def lesson_heading(built: Built, lesson: Lesson) -> str:

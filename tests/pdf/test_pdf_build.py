@@ -7,7 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pdf_helpers import Built, first_page_with, lesson_heading, squash
+from pdf_helpers import (
+    Built,
+    first_page_with,
+    lesson_heading,
+    page_numbered,
+    printed_number,
+    squash,
+)
 
 from tests.conftest import REPO, TEST_OUTPUT
 
@@ -25,18 +32,18 @@ def test_weasyprint_has_nothing_to_complain_about(any_pdf: Built) -> None:
 def test_page_map_lists_the_first_model_anchor_of_each_page(any_pdf: Built) -> None:
     pages = any_pdf.page_map.pages
     course = any_pdf.course
-    question_ids = {f"question--{q.id}" for q in course.questions}
+    question_ids = {f"question.{q.id}" for q in course.questions}
     assert pages and set(pages) <= set(course.anchors) | question_ids
-    assert not [a for a in pages if "--fn" in a], "footnotes float to the page foot in print only"
+    assert not [a for a in pages if "--fn." in a], "footnotes float to the page foot in print only"
     assert any(a in question_ids for a in pages), "worksheet pages are in the map too"
     numbers = [int(label) for label in pages.values()]
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers), "one entry per page, in order"
     assert max(numbers) <= len(any_pdf.pages())
     for lesson in course.lessons:
-        assert pages[lesson.id] == str(first_page_with(any_pdf, lesson_heading(any_pdf, lesson)))
+        assert pages[lesson.id] == str(printed_number(any_pdf, first_page_with(any_pdf, lesson_heading(any_pdf, lesson))))
     for anchor, label in pages.items():
         owner = course.anchors.get(anchor)
-        page = squash(any_pdf.pages()[int(label) - 1])
+        page = squash(page_numbered(any_pdf, label))
         lesson = next((lesson for lesson in course.lessons if lesson.id == owner), None)
         if lesson is not None:
             assert squash(lesson.title) in page, f"{anchor} is not on page {label}"

@@ -11,11 +11,11 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from builders.model import Course, Essay, Matching, Ordering
-from builders.pdf_fragments import print_html
-from builders.pdf_html import css_string, document_html
-from builders.pdf_questions import view
-from builders.pdf_render import BASE_URL, MemoryFetcher
-from builders.templating import templates_dir
+from builders.pdf.fragments import print_html
+from builders.pdf.html import css_string, document_html, stylesheet
+from builders.pdf.questions import view
+from builders.pdf.render import BASE_URL, MemoryFetcher
+from builders.shared.templating import templates_dir
 from tests.conftest import load
 
 
@@ -40,7 +40,7 @@ def test_workbook_answer_spaces_are_empty(features: Course) -> None:
 def test_answer_spaces_are_sized_to_the_answer(features: Course) -> None:
     doc = tree(features, "workbook")
     for q in features.questions:
-        item = doc.get_element_by_id(f"question--{q.id}")
+        item = doc.get_element_by_id(f"question.{q.id}")
         assert item.get("data-question-id") == q.id
         if isinstance(q, Essay):
             assert len(item.find_class("line")) == q.lines
@@ -58,9 +58,9 @@ def test_answer_key_fills_every_space(features: Course) -> None:
     doc = tree(features, "answer-key")
     strings = features.strings
     for q in features.questions:
-        item = doc.get_element_by_id(f"question--{q.id}")
+        item = doc.get_element_by_id(f"question.{q.id}")
         shown = view(q, strings)
-        assert doc.get_element_by_id(f"answer--{q.id}") is not None
+        assert doc.get_element_by_id(f"answer.{q.id}") is not None
         if q.type in ("single", "multiple", "true-false"):
             assert len(item.find_class("ticked")) == sum(row.correct for row in shown.rows)
         if q.type in ("matching", "ordering"):
@@ -81,20 +81,20 @@ def test_fillable_workbook_uses_form_fields(features: Course) -> None:
 
 def test_footnotes_become_page_footnotes() -> None:
     fragment = (
-        '<p id="l--b1">Text<sup><a href="#l--fn1" id="l--fnref1" class="footnote-ref" role="doc-noteref">1</a></sup>'
-        ' more.</p><section class="footnotes" role="doc-endnotes" id="l--b2"><ol>'
-        '<li id="l--fn1" role="doc-endnote"><p>The <em>note</em>. <a href="#l--fnref1" role="doc-backlink">↩</a></p></li>'
+        '<p id="l--b.1">Text<sup><a href="#l--fn.1" id="l--fnref.1" class="footnote-ref" role="doc-noteref">1</a></sup>'
+        ' more.</p><section class="footnotes" role="doc-endnotes" id="l--b.2"><ol>'
+        '<li id="l--fn.1" role="doc-endnote"><p>The <em>note</em>. <a href="#l--fnref.1" role="doc-backlink">↩</a></p></li>'
         "</ol></section>"
     )
     out = print_html(fragment)
     assert "doc-endnotes" not in out and "↩" not in out and "<sup>" not in out
-    assert re.search(r'<span id="l--fn1" class="footnote"><span class="fn-p">The <em>note</em>.</span></span> more.', out)
-    assert 'id="l--fnref1"' in out
+    assert re.search(r'<span id="l--fn.1" class="footnote"><span class="fn-p">The <em>note</em>.</span></span> more.', out)
+    assert 'id="l--fnref.1"' in out
 
 
 def test_links_that_lead_nowhere_on_paper_lose_their_target() -> None:
-    out = print_html('<p><a href="02-x.md">next</a> <a href="#x--b1">here</a> <a href="https://e.org">web</a></p>')
-    assert "02-x.md" not in out and 'href="#x--b1"' in out and 'href="https://e.org"' in out
+    out = print_html('<p><a href="02-x.md">next</a> <a href="#x--b.1">here</a> <a href="https://e.org">web</a></p>')
+    assert "02-x.md" not in out and 'href="#x--b.1"' in out and 'href="https://e.org"' in out
 
 
 def test_course_words_cannot_break_out_of_the_stylesheet(features: Course) -> None:
@@ -106,9 +106,9 @@ def test_course_words_cannot_break_out_of_the_stylesheet(features: Course) -> No
     assert "size: letter;" in html
 
 
-def test_the_shipped_fonts_are_the_ones_the_stylesheet_loads() -> None:
+def test_the_shipped_fonts_are_the_ones_the_stylesheet_loads(features: Course) -> None:
     fonts = templates_dir() / "pdf" / "fonts"
-    css = (templates_dir() / "pdf" / "workbook.css").read_text(encoding="utf-8")
+    css = stylesheet(features, "workbook", "A4")
     loaded = set(re.findall(r"url\(fonts/([^)]+)\)", css))
     assert loaded == {p.name for p in fonts.glob("*.ttf")}
     assert sum((fonts / name).stat().st_size for name in loaded) < 2_000_000

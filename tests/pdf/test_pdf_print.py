@@ -18,6 +18,7 @@ from pdf_helpers import (
     outline,
     pdffonts,
     pdfinfo,
+    printed_number,
     squash,
 )
 
@@ -56,14 +57,19 @@ def test_stated_page_count_is_the_real_one(any_pdf: Built, edition: str) -> None
     before, _, after = strings.page_count.partition("{count}")
     stated = re.search(re.escape(before) + r"(\d+)" + re.escape(after), any_pdf.pages(edition)[1])
     assert stated, "the contents page states the page count"
-    assert int(stated.group(1)) == len(any_pdf.pages(edition)) == int(pdfinfo(any_pdf.files[edition])["Pages"])
+    labels = pypdf.PdfReader(any_pdf.files[edition]).page_labels
+    body = [label for label in labels if label.isdigit()]
+    assert len(labels) == len(any_pdf.pages(edition)) == int(pdfinfo(any_pdf.files[edition])["Pages"])
+    assert int(stated.group(1)) == len(body) == int(body[-1]), "the numbered pages, front matter aside"
+    assert labels[:len(labels) - len(body)] == ["i", "ii", "iii", "iv", "v", "vi"][:len(labels) - len(body)]
 
 
 def test_contents_page_numbers_are_where_the_lessons_start(any_pdf: Built) -> None:
     listed = contents_pages(any_pdf)
     assert set(listed) == {lesson.title for lesson in any_pdf.course.lessons}
     for lesson in any_pdf.course.lessons:
-        assert listed[lesson.title] == first_page_with(any_pdf, lesson_heading(any_pdf, lesson)), lesson.title
+        start = first_page_with(any_pdf, lesson_heading(any_pdf, lesson))
+        assert listed[lesson.title] == printed_number(any_pdf, start), lesson.title
     for edition in ("workbook", "answer-key"):
         assert ".." not in any_pdf.pages(edition)[1], "the dots between titles and numbers are drawn, not read out"
 
@@ -97,10 +103,13 @@ def test_bookmarks_hold_every_lesson_and_worksheet(any_pdf: Built) -> None:
 def test_running_header_and_page_number(any_pdf: Built) -> None:
     strings = any_pdf.course.strings
     pages = any_pdf.pages()
+    labels = pypdf.PdfReader(any_pdf.files["workbook"]).page_labels
     for number, text in enumerate(pages, start=1):
         if number == 1 or not text.strip():
             continue  # the cover and the blank pages carry no header or footer
-        assert re.search(rf"\b{re.escape(strings.page)} {number}\b", flat(text)), f"page {number}"
+        label = labels[number - 1]
+        assert re.search(rf"\b{re.escape(strings.page)} {label}\b", flat(text)), f"page {number} ({label})"
+        assert len(re.findall(rf"\b{re.escape(strings.page)} [0-9ivx]+\b", flat(text))) == 1, f"page {number}"
         assert any_pdf.course.title in flat(text)
 
 
@@ -153,6 +162,11 @@ def structure(pdf: Path) -> tuple[set[str], list[str]]:
 def test_tags_give_screen_readers_headings_lists_tables_and_alt_text(features_pdf: Built) -> None:
     types, alts = structure(features_pdf.files["workbook"])
     assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TH", "/TD", "/Figure", "/Caption"} <= types
-    html = " ".join(lesson.html for lesson in features_pdf.course.lessons)
+    lessons = features_pdf.course.lessons
+    html = " ".join(lesson.html for lesson in lessons)
     written = [unescape(alt) for alt in re.findall(r'alt="([^"]*)"', html)]
+    printed = " ".join([html, *(o for lesson in lessons for o in lesson.objectives)]
+                       + [q.prompt_html for q in features_pdf.course.questions]
+                       + [o.html for q in features_pdf.course.questions for o in getattr(q, "options", ())])
+    written += [unescape(tex) for tex in re.findall(r'alttext="([^"]*)"', printed)]  # formulas are images too
     assert sorted(alts) == sorted(written + [f"{features_pdf.course.strings.cover}: {features_pdf.course.title}"])

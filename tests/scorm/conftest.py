@@ -13,7 +13,7 @@ from scorm_support import Web
 
 from builders.base import BuildContext, BuildOptions
 from builders.model import Course
-from builders.scorm import ScormBuilder
+from builders.scorm.builder import ScormBuilder
 from builders.source import load_course
 from tests.conftest import EXAMPLE_COURSE, ROOTS
 

@@ -20,9 +20,16 @@ from lxml import etree
 from playwright.sync_api import Frame, Locator, Page
 
 from builders.model import (
-    ChoiceQuestion, Course, FillIn, Matching, Numeric, Ordering, Question, TrueFalse,
+    ChoiceQuestion,
+    Course,
+    FillIn,
+    Matching,
+    Numeric,
+    Ordering,
+    Question,
+    TrueFalse,
 )
-from builders.scorm_quiz import ALPHABET, LEFT_IDS, number_text
+from builders.scorm.quiz import ALPHABET, LEFT_IDS, number_text
 
 # --- the web server -------------------------------------------------------------------------
 
@@ -193,8 +200,10 @@ def steps(question: Question, right: bool) -> list[tuple[str, str, str]]:
     """How to give a right or a wrong answer: (tick, label) (tick_value, value) (type, text)
     (choose, select label, option label)."""
     if isinstance(question, ChoiceQuestion):
-        wanted = [o for o in question.options if o.correct == right]
-        return [("tick", o.text, "") for o in (wanted if right else wanted[:1])]
+        wanted = [(i, o) for i, o in enumerate(question.options) if o.correct == right]
+        # a label that holds a formula has no plain text to find it by (MathML reads as its glyphs)
+        return [("tick_value", ALPHABET[i], "") if "<math" in o.html else ("tick", o.text, "")
+                for i, o in (wanted if right else wanted[:1])]
     if isinstance(question, TrueFalse):
         return [("tick_value", str(question.answer == right).lower(), "")]
     if isinstance(question, FillIn):
@@ -306,55 +315,38 @@ def right_response(question: Question, version: str) -> str | None:
 
 
 # --- Moodle's checks ------------------------------------------------------------------------------
-# From moodle/moodle mod/scorm/datamodels/scorm_12.js and scorm_13.js: stricter than the standard.
+# Moodle's value rules (stricter than the standard) are data, shared with the preview's inspector:
+# templates/preview/moodle-rules.json. This is the Python reading of them; inspector.js the other.
 
-M12 = {
-    "timespan": r"^([0-9]{2,4}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,2})?$",
-    "time": r"^([0-2][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]{1,2})?$",
-    "decimal": r"^-?([0-9]{0,3})(\.[0-9]*)?$",
-    "identifier": r"^[\u0021-\u007E]{0,255}$",
-    "string255": r"^[\s\S]{0,255}$",
-    "string4096": r"^[\s\S]{0,4096}$",
-    "status": r"^(passed|completed|failed|incomplete|browsed)$",
-    "exit": r"^(time-out|suspend|logout|)$",
-    "type": r"^(true-false|choice|fill-in|matching|performance|sequencing|likert|numeric)$",
-    "result": r"^(correct|wrong|unanticipated|neutral|([0-9]{0,3})?(\.[0-9]*)?)$",
-}
-M2004 = {
-    "time": (r"^(19[7-9][0-9]|20[0-2][0-9]|203[0-8])((-(0[1-9]|1[0-2]))((-(0[1-9]|[1-2][0-9]|3[0-1]))"
-             r"(T([0-1][0-9]|2[0-3])((:[0-5][0-9])((:[0-5][0-9])((\.[0-9]{1,2})((Z|([+|-]([0-1][0-9]|2[0-3])))"
-             r"(:[0-5][0-9])?)?)?)?)?)?)?)?$"),
-    "timespan": (r"^P(\d+Y)?(\d+M)?(\d+D)?(T(((\d+H)(\d+M)?(\d+(\.\d{1,2})?S)?)|((\d+M)(\d+(\.\d{1,2})?S)?)"
-                 r"|((\d+(\.\d{1,2})?S))))?$"),
-    "decimal": r"^-?([0-9]{1,5})(\.[0-9]{1,18})?$",
-    "long_identifier": r"^(?:(?!urn:)\S{1,4000}|urn:[A-Za-z0-9-]{1,31}:\S{1,4000})$",
-    "short_identifier": r"^[\w.]{1,250}$",
-    "lang_string250": r"^(\{lang=([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9-]{2,8})?\})?([^{].{0,250}$)?",
-    "completion": r"^(completed|incomplete|not attempted|unknown)$",
-    "success": r"^(passed|failed|unknown)$",
-    "exit": r"^(time-out|suspend|logout|normal|)$",
-    "type": r"^(true-false|choice|(long-)?fill-in|matching|performance|sequencing|likert|numeric|other)$",
-    "result": r"^(correct|incorrect|unanticipated|neutral|-?([0-9]{1,4})(\.[0-9]{1,18})?)$",
-}
+RULES_FILE = Path(__file__).resolve().parents[2] / "templates" / "preview" / "moodle-rules.json"
+MOODLE_RULES = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+M12 = MOODLE_RULES["1.2"]["patterns"]
+M2004 = MOODLE_RULES["2004"]["patterns"]
+_INDEX = re.compile(r"\.\d+\.")
 
 
 def _matches(pattern: str, value: str, nonempty: bool = False) -> bool:
-    match = re.match(pattern, value)
+    # re.ASCII: \w and \d as in JavaScript, where Moodle's patterns run
+    match = re.match(pattern, value, re.ASCII)
     if match is None:
         return False
     return not nonempty or bool(match.group(0)) or value == ""
 
 
+def generic_element(element: str) -> str:
+    """cmi.interactions.3.correct_responses.0.pattern -> cmi.interactions.n.correct_responses.n.pattern"""
+    return _INDEX.sub(".n.", _INDEX.sub(".n.", element))
+
+
 def moodle_problems(version: str, set_values: list[tuple[str, str]]) -> list[str]:
     """Every SetValue Moodle's player would refuse, as 'element = value: why'."""
-    check = _check12 if version == "1.2" else _check2004
     problems = []
     types: dict[str, str] = {}
     for element, value in set_values:
         m = re.match(r"cmi\.interactions\.(\d+)\.type$", element)
         if m:
             types[m.group(1)] = value
-        why = check(element, value, types)
+        why = moodle_check(version, element, value, types)
         if why:
             problems.append(f"{element} = {value!r}: {why}")
     return problems
@@ -367,75 +359,49 @@ def _in_range(value: str, low: float, high: float) -> bool:
         return False
 
 
-def _check12(element: str, value: str, types: dict[str, str]) -> str:
-    generic = re.sub(r"\.\d+\.", ".n.", re.sub(r"\.\d+\.", ".n.", element))
-    rules = {
-        "cmi.core.session_time": ("timespan",), "cmi.interactions.n.latency": ("timespan",),
-        "cmi.interactions.n.time": ("time",), "cmi.interactions.n.id": ("identifier",),
-        "cmi.core.lesson_status": ("status",), "cmi.core.exit": ("exit",),
-        "cmi.interactions.n.type": ("type",), "cmi.interactions.n.result": ("result",),
-        "cmi.interactions.n.student_response": ("string255",),
-        "cmi.interactions.n.correct_responses.n.pattern": ("string255",),
-        "cmi.core.lesson_location": ("string255",), "cmi.suspend_data": ("string4096",),
-    }
-    if generic.startswith("cmi.core.score."):
-        return "" if _matches(M12["decimal"], value) and _in_range(value, 0, 100) else "score must be a decimal 0..100"
-    if generic == "cmi.interactions.n.weighting":
-        return "" if _matches(M12["decimal"], value) and _in_range(value, -100, 100) else "weighting -100..100"
-    if generic == "cmi.interactions.n.id" and (" " in value or not value):
-        return "1.2 interaction ids have no spaces"
-    if generic not in rules:
-        return f"unexpected element {generic}"
-    name = rules[generic][0]
-    return "" if _matches(M12[name], value) else f"not {name}"
-
-
-def _check2004(element: str, value: str, types: dict[str, str]) -> str:
-    generic = re.sub(r"\.\d+\.", ".n.", re.sub(r"\.\d+\.", ".n.", element))
-    simple = {
-        "cmi.session_time": "timespan", "cmi.interactions.n.latency": "timespan",
-        "cmi.interactions.n.timestamp": "time", "cmi.interactions.n.id": "long_identifier",
-        "cmi.completion_status": "completion", "cmi.success_status": "success", "cmi.exit": "exit",
-        "cmi.interactions.n.type": "type", "cmi.interactions.n.result": "result",
-        "cmi.interactions.n.weighting": "decimal", "cmi.score.raw": "decimal", "cmi.score.min": "decimal",
-        "cmi.score.max": "decimal",
-    }
-    if generic in simple:
-        return "" if _matches(M2004[simple[generic]], value, nonempty=True) else f"not {simple[generic]}"
-    if generic == "cmi.score.scaled":
-        return "" if _matches(M2004["decimal"], value) and _in_range(value, -1, 1) else "scaled -1..1"
-    if generic == "cmi.interactions.n.description":
-        return "" if _matches(M2004["lang_string250"], value, nonempty=True) else "not a langstring of 250"
-    if generic == "cmi.location":
-        return "" if len(value) <= 1000 else "location over 1000"
-    if generic == "cmi.suspend_data":
-        return "" if len(value) <= 64000 else "suspend_data over 64000"
-    if generic in ("cmi.interactions.n.learner_response", "cmi.interactions.n.correct_responses.n.pattern"):
+def moodle_check(version: str, element: str, value: str, types: dict[str, str]) -> str:
+    """Why Moodle would refuse ``element = value`` ("" when it would store it)."""
+    rules = MOODLE_RULES[version]
+    generic = generic_element(element)
+    rule = rules["elements"].get(generic)
+    if rule is None:
+        return f"Moodle's SCORM {version} data model has no writable element {generic}"
+    if rule.get("response"):
         index = re.match(r"cmi\.interactions\.(\d+)\.", element).group(1)
-        return _response_2004(types.get(index, ""), value, generic.endswith("pattern"))
-    return f"unexpected element {generic}"
+        return _response_2004(types.get(index, ""), value, bool(rule.get("isPattern")))
+    reason = rule.get("reason", "")
+    if rule.get("required") and value == "":
+        return reason or "must not be empty"
+    if "maxLength" in rule and len(value) > rule["maxLength"]:
+        return reason or f"longer than {rule['maxLength']} characters"
+    if "pattern" in rule and not _matches(rules["patterns"][rule["pattern"]], value, bool(rule.get("nonempty"))):
+        return reason or f"not {rule['pattern']}"
+    if "range" in rule and not _in_range(value, *rule["range"]):
+        return reason or f"outside {rule['range'][0]}..{rule['range'][1]}"
+    return ""
 
 
 def _response_2004(kind: str, value: str, pattern: bool) -> str:
-    short = M2004["short_identifier"]
-    if kind == "true-false":
-        return "" if value in ("true", "false") else "true-false must be true or false"
-    if kind in ("choice", "sequencing"):
-        nodes = value.split("[,]")
-        ok = all(_matches(short, n) for n in nodes) and len(nodes) <= 36
-        return "" if ok else f"{kind} identifiers must be [A-Za-z0-9_.]"
-    if kind == "matching":
-        pairs = [n.split("[.]") for n in value.split("[,]")]
-        ok = all(len(p) == 2 and all(_matches(short, x) for x in p) for p in pairs)
-        return "" if ok else "matching must be id[.]id pairs of [A-Za-z0-9_.]"
-    if kind == "numeric":
-        nodes = value.split("[:]") if pattern else [value]
-        return "" if all(_matches(M2004["decimal"], n) for n in nodes) and len(nodes) <= 2 else "numeric must be decimals"
-    if kind == "fill-in":
-        return "" if all(len(n) <= 251 for n in value.split("[,]")) else "fill-in node over 250"
-    if kind == "long-fill-in":
-        return "" if len(value) <= 4001 and not value.startswith("{") else "long-fill-in over 4000"
-    return f"no interaction type set before the response ({kind!r})"
+    rule = MOODLE_RULES["2004"]["responses"].get(kind)
+    if rule is None:
+        return f"no interaction type set before the response ({kind!r})"
+    node = M2004.get(rule.get("node", ""), "")
+    if "values" in rule:
+        ok = value in rule["values"]
+    elif "pair" in rule:
+        pairs = [n.split(rule["pair"]) for n in value.split(rule["separator"])]
+        ok = all(len(p) == 2 and all(_matches(node, x) for x in p) for p in pairs)
+    elif "patternSeparator" in rule:
+        nodes = value.split(rule["patternSeparator"]) if pattern else [value]
+        ok = all(_matches(node, n) for n in nodes) and len(nodes) <= rule["maxNodes"]
+    elif "maxNodeLength" in rule:
+        ok = all(len(n) <= rule["maxNodeLength"] for n in value.split(rule["separator"]))
+    elif "maxLength" in rule:
+        ok = len(value) <= rule["maxLength"] and not value.startswith(rule["forbiddenStart"])
+    else:
+        nodes = value.split(rule["separator"])
+        ok = all(_matches(node, n) for n in nodes) and len(nodes) <= rule["maxNodes"]
+    return "" if ok else rule["reason"]
 
 
 # --- the official XSDs ------------------------------------------------------------------------

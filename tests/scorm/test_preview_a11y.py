@@ -6,7 +6,7 @@ import pytest
 from scorm_support import AXE, Learner
 
 from builders.model import Question
-from builders.scorm_quiz import encode_header, encode_record
+from builders.scorm.quiz import encode_header, encode_record
 from tests.conftest import TEST_OUTPUT
 
 AXE_RUN = """async (skip) => {

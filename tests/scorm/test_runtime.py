@@ -7,14 +7,25 @@ from __future__ import annotations
 
 import pytest
 from scorm_support import (
-    FAST_ANSWER, longest_answer, SCORM_TYPES, Learner, LmsSession, essay_text, expected_raw, interactions,
-    moodle_problems, right_response, status_of,
+    FAST_ANSWER,
+    SCORM_TYPES,
+    Learner,
+    LmsSession,
+    essay_text,
+    expected_raw,
+    interactions,
+    longest_answer,
+    moodle_problems,
+    right_response,
+    status_of,
 )
 
 from builders.model import (
-    Essay, FillIn, Question,
+    Essay,
+    FillIn,
+    Question,
 )
-from builders.scorm_quiz import question_key
+from builders.scorm.quiz import question_key
 
 VERSIONS = ["1.2", "2004"]
 SET = {"1.2": "LMSSetValue", "2004": "SetValue"}
@@ -228,7 +239,7 @@ def test_one_try_and_no_pass_mark(fresh_page, web, packages, version) -> None:
             if question.graded and question.id not in right:
                 assert message == "Incorrect. No attempts left."
                 assert box.locator("[data-action=retry]").is_hidden()
-                assert box.locator(f"#answer--{question.id}").is_visible()
+                assert box.locator(f"[id=\"answer.{question.id}\"]").is_visible()
     cmi = session.exit()
     state = status_of(cmi, version)
     assert float(state["raw"]) == expected_raw(list(course.questions), right)

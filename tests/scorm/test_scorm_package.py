@@ -13,8 +13,8 @@ from scorm_support import manifest_schema
 from builders.base import BuildOptions
 from builders.build import build
 from builders.diagnostics import SourceError
-from builders.scorm import ScormBuilder, package_members, zip_bytes
-from builders.scorm_quiz import LIMITS, encode_header, encode_record, question_key
+from builders.scorm.builder import ScormBuilder, package_members, zip_bytes
+from builders.scorm.quiz import LIMITS, encode_header, encode_record, question_key
 from builders.source import load_course
 from tests.conftest import ROOTS
 

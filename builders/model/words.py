@@ -1,0 +1,116 @@
+"""The interface words of a course: every word an output prints that the author did not write.
+
+English is the schema (the defaults); :mod:`builders.shared.strings` holds the other built-in
+languages, and course.yml's ``strings:`` overrides any word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Strings:
+    contents: str = "Contents"
+    lesson: str = "Lesson"
+    objectives: str = "Learning objectives"
+    check_your_understanding: str = "Check your understanding"
+    answers: str = "Answers"
+    answer_key: str = "Answer key"
+    glossary: str = "Glossary"
+    notes: str = "Notes"
+    figure: str = "Figure"
+    cover: str = "Cover"
+    title_page: str = "Title page"
+    authors: str = "Authors"
+    version: str = "Version"
+    license: str = "Licence"
+    question: str = "Question"
+    points: str = "points"
+    point: str = "point"
+    explanation: str = "Explanation"
+    correct_answer: str = "Correct answer"
+    model_answer: str = "Model answer"
+    your_answer: str = "Your answer"
+    go_to_answer: str = "Answer"
+    back_to_question: str = "Back to the question"
+    true: str = "True"
+    false: str = "False"
+    tick_one: str = "Tick one."
+    tick_all: str = "Tick all that apply."
+    fill_blank: str = "Fill in the blank."
+    match_items: str = "Match each item on the left with one on the right."
+    order_items: str = "Number the items in the correct order."
+    write_answer: str = "Write your answer."
+    worksheet: str = "Worksheet"
+    name: str = "Name"
+    class_name: str = "Class"
+    date: str = "Date"
+    page: str = "Page"
+    of: str = "of"
+    teacher_copy: str = "Teacher's copy"
+    answers_at_a_glance: str = "Answers at a glance"
+    check_answer: str = "Check answer"
+    next: str = "Next"
+    previous: str = "Previous"
+    try_again: str = "Try again"
+    start: str = "Start"
+    exit: str = "Exit"
+    results: str = "Results"
+    correct: str = "Correct"
+    incorrect: str = "Incorrect"
+    partly_correct: str = "Partly correct"
+    your_score: str = "Your score"
+    passed: str = "Passed"
+    failed: str = "Not yet passed"
+    completed: str = "Completed"
+    pass_mark: str = "Pass mark"
+    progress: str = "Progress"
+    answered: str = "Answered"
+    not_answered: str = "Not answered"
+    attempts_left: str = "Attempts left"
+    no_attempts_left: str = "No attempts left"
+    answer_recorded: str = "Your answer has been recorded."
+    choose: str = "Choose…"
+    position: str = "Position"
+    preview_notice: str = "Preview: results are not recorded."
+    resume: str = "Resume"
+    submit_answer: str = "Submit answer"
+    blank: str = "blank"
+    max_characters: str = "Up to {count} characters."
+    enter_number: str = "Enter a number."
+    answer_first: str = "Answer the question first."
+    positions_unique: str = "Give each item a different position."
+    finish_hint: str = "Answer every question to get your result."
+    session_ended: str = "Your progress has been saved. You can close this window."
+    page_count: str = "{count} pages"
+    """The workbook's length, printed on its contents page."""
+    landmarks: str = "Landmarks"
+    page_list: str = "Pages"
+    also_accepted: str = "Also accepted"
+    callout_note: str = "Note"
+    callout_tip: str = "Tip"
+    callout_warning: str = "Warning"
+    callout_example: str = "Example"
+    callout_key_takeaways: str = "Key takeaways"
+    callout_primary_source: str = "Primary source"
+    callout_activity: str = "Activity"
+    further_reading: str = "Further reading"
+    bibliography: str = "Bibliography"
+    rubric: str = "Rubric"
+    criterion: str = "Criterion"
+    levels: str = "Levels"
+    rubric_self_assess: str = "Check your answer against the rubric."
+    accessibility_summary: str = (
+        "A reflowable textbook with a table of contents, headings in order, alternative text for "
+        "every image, table headers, linked footnotes and glossary, and self-check questions "
+        "whose answers are linked and readable without scripting."
+    )
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    def with_overrides(self, overrides: dict[str, str]) -> Strings:
+        return dataclasses.replace(self, **overrides)

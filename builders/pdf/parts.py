@@ -1,0 +1,232 @@
+"""An edition laid out part by part: time and memory grow with the course, and an edited lesson
+is the only part laid out again.
+
+WeasyPrint keeps every laid-out page in memory until it writes the file (over 1 MB a page),
+and some of its per-page work grows with the length of the document: laid out in one piece, a
+1000-lesson workbook needs more than 5 GB. So an edition is cut where a right-hand page begins
+anyway: the front matter (cover and contents), each lesson (with its worksheet; in the answer
+key, each worksheet), the answer key's grid, the glossary. Each part is laid out alone, written
+as its own PDF, and :mod:`builders.pdf.merge` joins them.
+
+Nothing in a body part depends on where it lands: it prints no page number (the join stamps
+them), a link to another part prints no page number either (it is a link in the PDF), and it
+begins on a right-hand page wherever it lands. Only the figure numbers before it come in. So the
+body's parts are laid out first, in any order; then the front matter, numbered i, ii, ... (its
+length moves no body page), lists the pages where they landed and how many there are.
+"""
+
+from __future__ import annotations
+
+import html as html_text
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import quote, unquote
+
+from ..diagnostics import BuildError
+from ..incremental import Entry, Store, key
+from ..model import Course
+from .html import Edition, LessonView, Part, PartNumbers, part_html
+from .merge import XREF_URL
+from .pool import in_parallel
+from .render import ID_RE, Renderer, page_map
+
+PART_BYTES = 1
+"""About how much lesson HTML one part holds at most (a lesson is never split): 1, one lesson
+per part, so that an edited lesson is the only part laid out again (see :mod:`builders.incremental`)."""
+QUESTION_BYTES = 1_500
+"""What a question weighs in that count (its worksheet rows, answers and explanations)."""
+_HREF_RE = re.compile(r'href="#([^"]+)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """All a part's pages depend on besides the course: when they change, it is laid out again."""
+
+    numbers: PartNumbers
+    targets: tuple[tuple[str, str], ...]
+    """Anchors in other parts that this part links to -> the page label it prints ("": none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LaidOutPart:
+    inputs: Inputs
+    pages: int
+    anchors: Mapping[str, int]
+    """Each anchor of the part -> the number of the page it begins on."""
+    page_map: Mapping[str, str]
+    pdf: bytes | None
+    """The part as a PDF (None only for a part that is never written)."""
+    blank: tuple[int, ...] = ()
+    """Indexes of its pages left blank (they print no page number)."""
+    first: int = 0
+    """The page number it begins on, once placed; 0 for the front matter (numbered i, ii...)."""
+
+
+def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
+         part_bytes: int = PART_BYTES) -> list[Part]:
+    """The parts of an edition, in order; each begins on a right-hand page."""
+    key = edition == "answer-key"
+    parts = [Part(front=True)] + ([Part(grid=True)] if key else [])
+    run: list[LessonView] = []
+    size = 0
+    for lv in lessons:
+        if key and not lv.questions:
+            continue
+        weight = QUESTION_BYTES * len(lv.questions) + (0 if key else len(lv.html))
+        if run and size + weight > part_bytes:
+            parts.append(Part(lessons=tuple(run)))
+            run, size = [], 0
+        run.append(lv)
+        size += weight
+    if run:
+        parts.append(Part(lessons=tuple(run)))
+    if not key and (course.glossary or any(lesson.further_reading for lesson in course.lessons)):
+        parts.append(Part(glossary=True))
+    return parts
+
+
+class EditionLayout:
+    """Lays out the parts of one edition: first the body's, each as if it began on page 1 (where
+    it lands changes nothing in it), then the front matter, whose contents list where they landed.
+
+    With a ``store``, a part whose HTML, stylesheet, images, fonts and code are those of an
+    earlier layout is taken from it instead of being laid out again: the same steps in the same
+    order, so the result is the same as without one."""
+
+    def __init__(self, course: Course, edition: Edition, page_size: str, lessons: tuple[LessonView, ...],
+                 renderer: Renderer, part_bytes: int = PART_BYTES, store: Store | None = None,
+                 progress: Callable[[int, int], None] = lambda done, total: None, jobs: int = 1) -> None:
+        self.course, self.edition, self.page_size, self.lessons = course, edition, page_size, lessons
+        self.renderer, self.store, self.progress, self.jobs = renderer, store, progress, jobs
+        self.parts = plan(course, edition, lessons, part_bytes)
+        drafts = [self._html(part, PartNumbers()) for part in self.parts]
+        owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts) for anchor in ID_RE.findall(draft)}
+        figures = [draft.count("<figure") for draft in drafts]
+        self.figures_before = [sum(figures[:i]) for i in range(len(drafts))]
+        self.outside = [sorted(a for a in _link_targets(draft) if owner.get(a, i) != i)
+                        for i, draft in enumerate(drafts)]
+        """Anchors in other parts each part links to; only the front matter prints their pages."""
+
+    def run(self) -> list[LaidOutPart]:
+        """The parts in order, each with the page number it begins on (0: the front matter)."""
+        body = [i for i, part in enumerate(self.parts) if not part.front]
+        laid = self._lay_out_body(body)
+        first, known = 1, {}
+        for i in body:
+            laid[i] = placed(laid[i], first)
+            known.update(laid[i].anchors)
+            first += laid[i].pages + laid[i].pages % 2
+        for i, part in enumerate(self.parts):
+            if part.front:
+                targets = tuple((a, str(known[a])) for a in self.outside[i] if a in known)
+                numbers = PartNumbers(1, self.figures_before[i], total_pages=first - 1)
+                laid[i] = self._lay_out(i, part, Inputs(numbers, targets))
+        self.progress(len(self.parts), len(self.parts))
+        return [laid[i] for i in range(len(self.parts))]
+
+    def _lay_out_body(self, body: list[int]) -> dict[int, LaidOutPart]:
+        """Every body part, from the store or laid out (``jobs`` at a time)."""
+        todo: dict[int, tuple[str, Inputs, str]] = {}
+        laid: dict[int, LaidOutPart] = {}
+        for i in body:
+            inputs = Inputs(PartNumbers(1, self.figures_before[i]), tuple((a, "") for a in self.outside[i]))
+            html = link_across_parts(self._html(self.parts[i], inputs.numbers), dict(inputs.targets))
+            name = key("pdf part", self.renderer.identity, html)
+            entry = self.store.get(name) if self.store is not None else None
+            cached = _from_entry(entry, inputs) if entry is not None else None
+            if cached is None:
+                todo[i] = (html, inputs, name)
+            else:
+                laid[i] = cached
+                self.progress(len(laid), len(self.parts))
+        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2]), list(todo), self.jobs):
+            laid[i] = result
+            if self.store is not None:
+                self.store.put(todo[i][2], _to_entry(result))
+            self.progress(len(laid), len(self.parts))
+        return laid
+
+    def _lay_out(self, i: int, part: Part, inputs: Inputs) -> LaidOutPart:
+        html = link_across_parts(self._html(part, inputs.numbers), dict(inputs.targets))
+        if self.store is None:
+            return self._laid_out_now(html, inputs)
+        name = key("pdf part", self.renderer.identity, html)
+        entry = self.store.get(name)
+        cached = _from_entry(entry, inputs) if entry is not None else None
+        if cached is not None:
+            return cached
+        laid = self._laid_out_now(html, inputs)
+        self.store.put(name, _to_entry(laid))
+        return laid
+
+    def _laid_out_now(self, html: str, inputs: Inputs) -> LaidOutPart:
+        try:
+            document = self.renderer.layout(html)
+            pdf = self.renderer.pdf(document)
+        except Exception as exc:  # WeasyPrint raises many kinds; name the output that failed
+            raise BuildError(f"pdf: cannot lay out the pages of the {self.edition}: {exc}") from exc
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages, start=1):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, number)
+        printed = page_map(document, html, self.course.anchors) if self.edition == "workbook" else {}
+        blank = tuple(n for n, page in enumerate(document.pages) if _blank(page))
+        return LaidOutPart(inputs, len(document.pages), anchors, printed, pdf, blank)
+
+    def _html(self, part: Part, numbers: PartNumbers) -> str:
+        return part_html(self.course, self.edition, self.page_size, part, numbers, self.lessons)
+
+
+def placed(laid: LaidOutPart, first: int) -> LaidOutPart:
+    """A body part laid out from page 1, numbered from ``first``."""
+    return replace(laid, first=first, anchors={a: n + first - 1 for a, n in laid.anchors.items()},
+                   page_map={a: str(int(label) + first - 1) for a, label in laid.page_map.items()})
+
+
+def _blank(page: object) -> bool:
+    """A page left empty so that the next one is a right-hand page (CSS ``:blank``): it gets no
+    page number. (WeasyPrint's page object keeps its page box private.)"""
+    return bool(page._page_box.page_type.blank)
+
+
+def _to_entry(laid: LaidOutPart) -> Entry:
+    meta = {"pages": laid.pages, "anchors": dict(laid.anchors), "page_map": dict(laid.page_map),
+            "pdf": laid.pdf is not None, "blank": list(laid.blank)}
+    return Entry(meta, laid.pdf or b"")
+
+
+def _from_entry(entry: Entry, inputs: Inputs) -> LaidOutPart | None:
+    """The stored layout, or None if its facts are not what :func:`_to_entry` writes."""
+    meta = entry.meta
+    pages, anchors, printed, has_pdf, blank = (meta.get(k) for k in ("pages", "anchors", "page_map", "pdf", "blank"))
+    if not (isinstance(pages, int) and isinstance(anchors, dict) and isinstance(printed, dict)
+            and isinstance(blank, list) and all(isinstance(n, int) for n in blank)
+            and has_pdf is True and all(isinstance(v, int) for v in anchors.values())
+            and all(isinstance(v, str) for v in printed.values())):
+        return None
+    if has_pdf and not entry.data.startswith(b"%PDF-"):
+        return None
+    return LaidOutPart(inputs, pages, anchors, printed, entry.data if has_pdf else None, tuple(blank))
+
+
+def _anchor(href: str) -> str:
+    """The id a ``#…`` link leads to (markdown-it percent-encodes letters beyond ASCII)."""
+    return unquote(html_text.unescape(href))
+
+
+def _link_targets(html: str) -> set[str]:
+    """Each anchor the HTML links to."""
+    return {_anchor(href) for href in _HREF_RE.findall(html)}
+
+
+def link_across_parts(html: str, targets: Mapping[str, str]) -> str:
+    """Links to anchors in other parts -> :data:`XREF_URL` links that carry the printed page."""
+
+    def relink(match: re.Match) -> str:
+        anchor = _anchor(match.group(1))
+        if anchor not in targets:
+            return match.group(0)
+        return f'href="{XREF_URL}{quote(anchor, safe="")}" data-page="{targets[anchor]}"'
+
+    return _HREF_RE.sub(relink, html)
