@@ -216,7 +216,7 @@ def test_other_courses_pass_with_100(fresh_page, web, packages, name, version) -
         pytest.skip("the example course does not load yet")
     package = packages[name, version]
     session, learner = launch(fresh_page, web, package)
-    learner.fast = name == "example"  # 77 questions: the same steps, one script call each
+    learner.fast = name == "example"  # 90 questions: the same steps, one script call each
     learner.take(package.course.lessons, lambda q: True)
     cmi = session.exit()
     assert_full_marks(cmi, version)
