@@ -124,10 +124,24 @@ def _opening(tokens: Sequence[Token], idx: int) -> Token:
 
 
 def finish(div: etree._Element) -> None:
-    """Name each box by its title (``aria-labelledby``) once the fragment is sanitised."""
+    """Name each box by its title (``aria-labelledby``) once the fragment is sanitised: a primary
+    source by its heading and attribution; a box whose name an earlier box of the lesson already
+    has gets a number (landmarks need distinct names: two untitled notes are "Note", "Note 2")."""
+    seen: dict[str, int] = {}
     for box in div.iter():
         if not isinstance(box.tag, str) or "callout" not in (box.get("class") or "").split():
             continue
         title = box.find('p[@class="callout-title"]')
-        if title is not None and title.get("id") and box.get("id"):
-            box.set("aria-labelledby", title.get("id"))
+        if title is None or not title.get("id") or not box.get("id"):
+            continue
+        parts = [title]
+        source = box.find('p[@class="callout-attribution"]')
+        if source is not None:
+            source.set("id", f"{box.get('id')}-source")
+            parts.append(source)
+        name = " ".join(" ".join(" ".join(part.itertext()).split()) for part in parts)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            box.set("aria-label", f"{name} {seen[name]}")
+        else:
+            box.set("aria-labelledby", " ".join(part.get("id") for part in parts))

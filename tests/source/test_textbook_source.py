@@ -239,3 +239,22 @@ def test_the_bibliography_lists_each_entry_once_by_author_and_year() -> None:
 
 def test_a_formula_reads_as_its_tex_in_plain_text() -> None:
     assert plain_text(Renderer().inline("Area $\\pi r^2$ here")) == "Area \\pi r^2 here"
+
+
+def test_boxes_of_one_kind_in_a_lesson_get_distinct_names(tmp_path: Path) -> None:
+    """Landmarks need distinct accessible names (Ace/axe landmark-unique)."""
+    from lxml import html as lxml_html
+
+    lesson = ("---\nid: two\ntitle: Two\n---\n## Boxes\n\n::: note\nOne.\n:::\n\n::: note\nTwo.\n:::\n\n"
+              "::: primary-source Thucydides 1.96\nA.\n:::\n\n::: primary-source Tacitus, Annals 1.1\nB.\n:::\n")
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "course.yml").write_text("id: c\ntitle: C\n")
+    (tmp_path / "lessons" / "01-two.md").write_text(lesson)
+    course, _ = load_course(tmp_path)
+    root = lxml_html.fragment_fromstring(course.lessons[0].html, create_parent="div")
+    names = []
+    for box in root.xpath('//*[contains(@class, "callout ")]'):
+        ids = (box.get("aria-labelledby") or "").split()
+        names.append(box.get("aria-label") or " ".join(" ".join(" ".join(root.get_element_by_id(i).itertext()).split()) for i in ids))
+    assert len(names) == 4 and len(set(names)) == 4, names
+    assert any("Thucydides 1.96" in name for name in names)
