@@ -28,8 +28,12 @@ def test_boxes_are_labelled_asides_and_sections(books: dict[str, Book]) -> None:
         ("section", "callout-key-takeaways", None, None), ("section", "callout-primary-source", None, None),
         ("section", "callout-activity", None, None)]
     for box in boxes:
-        title = chapter.xpath(f"//*[@id='{box.get('aria-labelledby')}']")
+        first, *more = box.get("aria-labelledby").split()
+        title = chapter.xpath(f"//*[@id='{first}']")
         assert title and title[0].getparent() is box and title[0].get("class") == "callout-title"
+        if more:  # a primary source is named by its heading and its attribution
+            assert more == [f"{box.get('id')}-source"] and box.get("class").split()[1] == "callout-primary-source"
+            assert chapter.xpath(f"//*[@id='{more[0]}']")[0].get("class") == "callout-attribution"
     source = boxes[5]
     assert source.find("x:blockquote", NS) is not None
     assert source.findtext("x:p[@class='callout-attribution']/x:cite", namespaces=NS).startswith("Thucydides")
