@@ -66,6 +66,21 @@ def browser():  # noqa: ANN201
         chromium.close()
 
 
+@pytest.fixture
+def tab(browser):  # noqa: ANN001, ANN201
+    """A page in a fresh browser profile (empty localStorage); its script errors must stay none
+    (``page.errors``), console warnings are kept in ``page.warnings``."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors = []
+    page.warnings = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.warnings.append(message.text) if message.type == "warning" else None)
+    yield page
+    context.close()
+    assert page.errors == []
+
+
 def load(folder: Path) -> Course:
     course, _warnings = load_course(folder)
     return course

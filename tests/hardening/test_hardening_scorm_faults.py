@@ -191,20 +191,6 @@ def faults_web(tmp_path_factory: pytest.TempPathFactory):
     web.close()
 
 
-@pytest.fixture
-def tab(browser):
-    """A fresh browser profile (empty localStorage) whose page errors must stay none."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []
-    page.warnings = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: page.warnings.append(message.text) if message.type == "warning" else None)
-    yield page
-    context.close()
-    assert page.errors == []
-
-
 def start(tab, web: Web, name: str, version: str, learner: str, faults: dict | None = None,
           entry: str = "ab-initio", saved: dict | None = None) -> tuple[FaultySession, Learner]:
     session = FaultySession(tab, web, f"{name}-{version}", version, launch_data(version, learner, entry, saved), faults or {})

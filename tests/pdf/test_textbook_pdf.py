@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
-from pdf_helpers import Built, first_page_with, flat, listed_page, page_numbered, page_texts, printed_number, squash
+from pdf_helpers import (
+    Built,
+    first_page_with,
+    flat,
+    listed_page,
+    page_numbered,
+    page_texts,
+    printed_number,
+    squash,
+)
 
 from builders.pdf.math import formulas_as_images
 from builders.source.math import to_mathml

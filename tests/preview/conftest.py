@@ -124,14 +124,3 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     server = start_server(course, base)
     yield server
     server.stop()
-
-
-@pytest.fixture
-def tab(browser):  # noqa: ANN001, ANN201
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    context.close()
-    assert page.errors == []

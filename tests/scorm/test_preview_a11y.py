@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from scorm_support import AXE, Learner
 
 from builders.model import Question
@@ -14,17 +13,6 @@ AXE_RUN = """async (skip) => {
   return (await axe.run(document, {resultTypes: ["violations"], rules})).violations
     .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }"""
-
-
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    assert page.errors == []
-    context.close()
 
 
 def violations(page, skip: tuple[str, ...] = ()) -> list[str]:

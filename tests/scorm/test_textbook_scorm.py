@@ -7,20 +7,8 @@ essay's rubric is shown once the quiz is answered); here: what a learner sees an
 
 from __future__ import annotations
 
-import pytest
 from scorm_support import Learner
 from test_preview_a11y import goto, violations
-
-
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield page
-    assert page.errors == []
-    context.close()
 
 
 def test_boxes_formulas_and_further_reading_on_a_lesson_page(tab, web, packages) -> None:
