@@ -33,7 +33,7 @@ from .diagnostics import (
 )
 from .incremental import Store, build_lock
 from .model import Course
-from .publish import _make_staging, _publish, _why
+from .publish import make_staging, publish, why
 from .registry import ALL, DEFAULT, available, get_builder
 
 if TYPE_CHECKING:
@@ -98,30 +98,22 @@ def build(
 
     _STOP.clear()
     progress("checking the course")
-    from .source import (
-        load_course,  # Markdown, YAML and lxml only when something is built
-    )
-
-    course, warnings = load_course(course_dir, formats=available())
+    course, warnings = checked_course(Path(course_dir), stale, options)
     builders = [get_builder(name) for name in stale]
-    problems = [d for builder in builders for d in builder.check(course, options)]
-    warnings += [d for d in problems if d.severity == "warning"]
-    if any(d.severity == "error" for d in problems):
-        raise SourceError([d for d in problems if d.severity == "error"])
     if strict and warnings:
         raise StrictError(warnings)
 
     started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
     with _locked(out, progress) as store_dir:
         cache = BuildCache(out)  # again: a build that held the lock may have changed it
-        staging = _make_staging(out)
+        staging = make_staging(out)
         try:
             page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
             context = BuildContext(options=options, cache=store_dir, reuse=not force, jobs=jobs)
             results = _run(builders, course, staging, context, page_maps, jobs, progress, tasks or _no_tasks)
             _stop_if_requested()
             with _interrupts_as_flag():
-                written = _publish(staging, [p for r in results.values() for p in r.paths], out)
+                written = publish(staging, [p for r in results.values() for p in r.paths], out)
                 for name, result in results.items():
                     cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths],
                                  result.page_map)
@@ -143,7 +135,7 @@ def _locked(out: Path, progress: Callable[[str], None]) -> Iterator[Path]:
     try:
         store_dir = stack.enter_context(build_lock(out, progress))
     except OSError as exc:
-        raise BuildError(f"cannot write to {out}: {_why(exc)}") from exc
+        raise BuildError(f"cannot write to {out}: {why(exc)}") from exc
     with stack:
         yield store_dir
 
@@ -152,6 +144,22 @@ def _format_key(base_key: str, name: str, formats: list[str]) -> str:
     """A format built beside its page-map provider differs from one built alone."""
     provider = NEEDS_PAGE_MAP.get(name)
     return f"{base_key}+{provider}" if provider in formats else base_key
+
+
+def checked_course(course_dir: Path, formats: list[str] | None = None,
+                   options: BuildOptions | None = None) -> tuple[Course, list[Diagnostic]]:
+    """Load the course, then run the own checks of the outputs ``formats`` (None: those a plain
+    ``build`` makes); none lays anything out. Raises SourceError; returns (course, warnings)."""
+    from .source import (
+        load_course,  # Markdown, YAML and lxml only when something is checked
+    )
+
+    course, warnings = load_course(course_dir, formats=available())
+    names = _checked_formats(None, course_dir) if formats is None else formats
+    problems = [d for name in names for d in get_builder(name).check(course, options or BuildOptions())]
+    if any(d.severity == "error" for d in problems):
+        raise SourceError([d for d in problems if d.severity == "error"])
+    return course, warnings + problems
 
 
 def _checked_formats(formats: list[str] | None, course_dir: Path) -> list[str]:
@@ -338,7 +346,7 @@ def _build_one(builder: Builder, course: Course, staging: Path, context: BuildCo
     except CoursepackError:
         raise
     except OSError as exc:
-        raise BuildError(f"{builder.name}: cannot write the output: {_why(exc)}") from exc
+        raise BuildError(f"{builder.name}: cannot write the output: {why(exc)}") from exc
 
 
 # --- interrupts ---------------------------------------------------------------------------------

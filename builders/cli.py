@@ -132,7 +132,11 @@ COURSE_DIR = click.argument("course_dir", default="course", type=click.Path(path
 @click.pass_obj
 def check(out: Output, course_dir: Path, strict: bool) -> None:
     """Validate a course without building anything."""
-    course, warnings = run(out, _check_course, course_dir)
+    from .build import (
+        checked_course,  # the check reports what a build would (PDF fonts, SCORM limits)
+    )
+
+    course, warnings = run(out, checked_course, course_dir)
     out.diagnostics(warnings)
     questions = course.questions
     out.info(
@@ -142,24 +146,6 @@ def check(out: Output, course_dir: Path, strict: bool) -> None:
     )
     if strict and warnings:
         sys.exit(EXIT_WARNINGS)
-
-
-def _check_course(course_dir: Path) -> tuple:
-    """Load the course, then run the own checks of every output a plain ``build`` makes (none
-    lays anything out), so that ``check`` reports what ``build`` would (the PDF's missing
-    characters, SCORM's limits)."""
-    from .base import BuildOptions
-    from .build import _checked_formats
-    from .diagnostics import SourceError
-    from .registry import available, get_builder
-    from .source import load_course
-
-    course, warnings = load_course(course_dir, formats=available())
-    names = _checked_formats(None, Path(course_dir))
-    problems = [d for name in names for d in get_builder(name).check(course, BuildOptions())]
-    if any(d.severity == "error" for d in problems):
-        raise SourceError([d for d in problems if d.severity == "error"])
-    return course, warnings + problems
 
 
 def _formats(value: str | None) -> list[str] | None:

@@ -16,7 +16,7 @@ _FULL = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used
          errno.EFBIG: "the file is larger than this system allows"}
 
 
-def _why(exc: OSError) -> str:
+def why(exc: OSError) -> str:
     """An OSError as a person should read it (no errno numbers, no traceback)."""
     reason = exc.strerror or str(exc)
     return f"{_FULL[exc.errno]} ({reason}); nothing was changed" if exc.errno in _FULL else reason
@@ -42,17 +42,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _make_staging(out: Path) -> Path:
+def make_staging(out: Path) -> Path:
     """A hidden folder beside ``out`` (same file system, so publishing is a rename)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_staging(out)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.coursepack-{os.getpid()}-", dir=out.parent))
     except OSError as exc:
-        raise BuildError(f"cannot write to {out.parent}: {_why(exc)}") from exc
+        raise BuildError(f"cannot write to {out.parent}: {why(exc)}") from exc
 
 
-def _publish(staging: Path, produced: list[Path], out: Path) -> list[Path]:
+def publish(staging: Path, produced: list[Path], out: Path) -> list[Path]:
     """Move every file into ``out``; everything that can fail is checked before the first move."""
     targets = [(path, out / path.relative_to(staging)) for path in sorted(produced)]
     try:
@@ -62,7 +62,7 @@ def _publish(staging: Path, produced: list[Path], out: Path) -> list[Path]:
             if target.is_dir():
                 raise BuildError(f"cannot write {target}: a folder has that name; move it away")
     except OSError as exc:
-        raise BuildError(f"cannot write to {out}: {_why(exc)}") from exc
+        raise BuildError(f"cannot write to {out}: {why(exc)}") from exc
     for path, target in targets:
         os.replace(path, target)
     return [target for _path, target in targets]

@@ -187,8 +187,9 @@ def _alive(pid: int) -> bool:
 
 
 def render(html: str, media: Mapping[str, Media], *, forms: bool = False) -> Document:
-    """Lay out one self-contained HTML document (its stylesheet inside it). The document's
-    fonts live in WeasyPrint's temporary folder until the document is garbage-collected."""
+    """Lay out one self-contained HTML document (its stylesheet inside it); for tests. Its fonts
+    stay in a ``coursepack-fonts-PID-*`` folder until the process ends (the next build removes
+    folders of dead processes): use :class:`Renderer` in a ``with`` block to build."""
     return Renderer(media, "", forms=forms).layout(html)
 
 
