@@ -28,7 +28,7 @@
   var SUSPEND_LIMIT = v12 ? 4096 : 64000;
   var KEY = "coursepack-lms:" + config.course + ":" + config.version;
 
-  /* ---- Moodle's value rules (the same reading as tests/scorm/scorm_support.py) ---- */
+  /* ---- Moodle's value rules (the same reading as tests/scorm/moodle_rules.py) ---- */
 
   function matches(name, value, nonempty) {
     var m = new RegExp(rules.patterns[name]).exec(value);

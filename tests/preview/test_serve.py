@@ -18,7 +18,8 @@ import pytest
 
 from tests.conftest import ROOTS, load
 from tests.preview.conftest import child_env, free_port, serve_command, start_server
-from tests.scorm.scorm_support import AXE, MOODLE_RULES, Learner, moodle_check
+from tests.scorm.moodle_rules import MOODLE_RULES, moodle_check
+from tests.scorm.scorm_support import AXE, Learner
 
 pytestmark = pytest.mark.validators
 

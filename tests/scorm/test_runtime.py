@@ -6,6 +6,7 @@ the stand-in LMS and check every SetValue against Moodle's stricter rules."""
 from __future__ import annotations
 
 import pytest
+from moodle_rules import moodle_problems
 from scorm_support import (
     FAST_ANSWER,
     SCORM_TYPES,
@@ -15,7 +16,6 @@ from scorm_support import (
     expected_raw,
     interactions,
     longest_answer,
-    moodle_problems,
     right_response,
     status_of,
 )
