@@ -57,9 +57,18 @@ class BuildContext:
     """Told (task, done, total) as a long build step advances, e.g. ("workbook", 3, 12) for the
     parts of a PDF edition; set by the orchestrator in the process that runs the builder."""
 
+    page_map_ready: Callable[[PageMap], None] | None = field(default=None, compare=False)
+    """Told the page map as soon as it is known, before the builder has finished (the EPUB
+    that waits for it starts while the PDF is still being joined); set by the orchestrator."""
+
     def report(self, task: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(task, done, total)
+
+    def offer(self, page_map: PageMap) -> None:
+        """Hand on the page map this build will return, ahead of time (see :attr:`page_map_ready`)."""
+        if self.page_map_ready is not None:
+            self.page_map_ready(page_map)
 
 
 @dataclass
@@ -73,6 +82,9 @@ class Builder(ABC):
     """The format name on the command line (``--format``) and the registry key."""
     description: ClassVar[str]
     """One line for ``coursepack build --help``."""
+    preload: ClassVar[tuple[str, ...]] = ()
+    """Modules a worker process imports before the course is loaded, when this builder will run
+    in one (those slow to import: WeasyPrint), so that the import overlaps the loading."""
 
     def parts(self, options: BuildOptions) -> tuple[str, ...]:
         """Independent pieces of this output (the PDF's workbook and answer key), which the

@@ -6,6 +6,11 @@ builders into a hidden staging folder next to the output folder (independent one
 processes when ``jobs`` > 1); and only when every builder has succeeded move the files into
 place (``os.replace``, atomic on one file system). A failure or an interrupt removes the staging
 folder: the output folder is left as it was.
+
+With ``jobs`` > 1 the phases overlap (see docs/incremental-builds.md): the worker processes
+are forked first and import the slow libraries while this process does the rest; a builder
+that needs another's page map starts with the last build's and is built again if the real one
+differs.
 """
 
 from __future__ import annotations
@@ -13,14 +18,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import workers
 from .base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from .cache import BuildCache, fingerprint
 from .diagnostics import (
@@ -48,22 +52,6 @@ Tasks = Callable[[str, str, int, int], None]
 not counted)."""
 
 
-class WorkerCrash(Exception):
-    """An unexpected error in a worker process, carried back as plain text: the original may not
-    survive pickling (lxml's errors hold an unpicklable error log). Its notes hold the worker's
-    traceback, which the command line writes to its crash file."""
-
-    def __reduce__(self) -> tuple:
-        return (_rebuilt_crash, (self.args, getattr(self, "__notes__", [])))
-
-
-def _rebuilt_crash(args: tuple, notes: list[str]) -> WorkerCrash:
-    crash = WorkerCrash(*args)
-    for note in notes:
-        crash.add_note(note)
-    return crash
-
-
 @dataclass
 class BuildReport:
     written: list[Path]
@@ -85,34 +73,49 @@ def build(
     tasks: Tasks | None = None,
 ) -> BuildReport:
     """``progress`` hears one line per phase; ``tasks`` (optional) the state of every format."""
-    formats = _checked_formats(formats, Path(course_dir))
     options = options or BuildOptions()
     out = out.absolute()
-    cache = BuildCache(out)
-    base_key = fingerprint(Path(course_dir), options, out)
-    keys = {name: _format_key(base_key, name, formats) for name in formats}
-    stale = [name for name in formats if force or not cache.fresh(name, keys[name])]
-    fresh = [path for name in formats if name not in stale for path in cache.files(name)]
-    if not stale:
-        return BuildReport(written=[], up_to_date=fresh)
+    workers.STOP.clear()
+    with _workers(formats, Path(course_dir), jobs) as pool:
+        formats = _checked_formats(formats, Path(course_dir))
+        cache = BuildCache(out)
+        base_key = fingerprint(Path(course_dir), options, out)
+        keys = {name: _format_key(base_key, name, formats) for name in formats}
+        stale = [name for name in formats if force or not cache.fresh(name, keys[name])]
+        fresh = [path for name in formats if name not in stale for path in cache.files(name)]
+        builders = [get_builder(name) for name in stale]
+        if pool is not None and (not stale or sum(len(b.parts(options)) for b in builders) <= 1):
+            workers.stop(pool)  # not needed after all: nothing to build, or one thing
+            pool = None
+        if not stale:
+            return BuildReport(written=[], up_to_date=fresh)
 
-    _STOP.clear()
-    progress("checking the course")
-    course, warnings = checked_course(Path(course_dir), stale, options)
-    builders = [get_builder(name) for name in stale]
-    if strict and warnings:
-        raise StrictError(warnings)
+        progress("checking the course")
+        course, warnings = _loaded(Path(course_dir))
+        warnings += _checks(course, stale, options)
+        if strict and warnings:
+            raise StrictError(warnings)
+        written = _build_locked(builders, course, out, options, formats, stale, keys, pool, force, jobs,
+                                progress, tasks or _no_tasks)
+    return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
 
+
+def _build_locked(builders: list[Builder], course: Course, out: Path, options: BuildOptions,
+                  formats: list[str], stale: list[str], keys: dict[str, str], pool: ProcessPoolExecutor | None,
+                  force: bool, jobs: int, progress: Callable[[str], None], tasks: Tasks) -> list[Path]:
+    """Holding the output folder's lock: run the builders into a staging folder, publish what
+    they wrote, record it; return the files written."""
     started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
     with _locked(out, progress) as store_dir:
         cache = BuildCache(out)  # again: a build that held the lock may have changed it
         staging = make_staging(out)
         try:
             page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
+            guesses = {name: cache.page_map(name) for name in formats if name in stale}
             context = BuildContext(options=options, cache=store_dir, reuse=not force, jobs=jobs)
-            results = _run(builders, course, staging, context, page_maps, jobs, progress, tasks or _no_tasks)
-            _stop_if_requested()
-            with _interrupts_as_flag():
+            results = _run(builders, course, staging, context, page_maps, guesses, pool, progress, tasks)
+            workers.stop_if_requested()
+            with workers.interrupts_as_flag():
                 written = publish(staging, [p for r in results.values() for p in r.paths], out)
                 for name, result in results.items():
                     cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths],
@@ -121,7 +124,7 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         Store(store_dir).prune(used_since=started)
-    return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
+    return written
 
 
 def _no_tasks(task: str, state: str, done: int, total: int) -> None:
@@ -150,16 +153,25 @@ def checked_course(course_dir: Path, formats: list[str] | None = None,
                    options: BuildOptions | None = None) -> tuple[Course, list[Diagnostic]]:
     """Load the course, then run the own checks of the outputs ``formats`` (None: those a plain
     ``build`` makes); none lays anything out. Raises SourceError; returns (course, warnings)."""
+    course, warnings = _loaded(course_dir)
+    names = _checked_formats(None, course_dir) if formats is None else formats
+    return course, warnings + _checks(course, names, options or BuildOptions())
+
+
+def _loaded(course_dir: Path) -> tuple[Course, list[Diagnostic]]:
     from .source import (
         load_course,  # Markdown, YAML and lxml only when something is checked
     )
 
-    course, warnings = load_course(course_dir, formats=available())
-    names = _checked_formats(None, course_dir) if formats is None else formats
-    problems = [d for name in names for d in get_builder(name).check(course, options or BuildOptions())]
+    return load_course(course_dir, formats=available())
+
+
+def _checks(course: Course, formats: list[str], options: BuildOptions) -> list[Diagnostic]:
+    """The warnings of each output's own checks; raises SourceError with their errors."""
+    problems = [d for name in formats for d in get_builder(name).check(course, options)]
     if any(d.severity == "error" for d in problems):
         raise SourceError([d for d in problems if d.severity == "error"])
-    return course, warnings + problems
+    return problems
 
 
 def _checked_formats(formats: list[str] | None, course_dir: Path) -> list[str]:
@@ -181,202 +193,166 @@ def _checked_formats(formats: list[str] | None, course_dir: Path) -> list[str]:
 
 # --- running builders -------------------------------------------------------------------------
 
-_WORKER_COURSE: Course | None = None
-"""The course, inherited by forked worker processes instead of being pickled to each."""
-_WORKER_EVENTS = None
-"""A queue, inherited by the workers, that carries their progress to the parent."""
+@contextlib.contextmanager
+def _workers(formats: list[str] | None, course_dir: Path, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """With ``jobs`` > 1, the worker processes, forked first thing (see :mod:`builders.workers`):
+    each imports what the builders of the requested formats preload while this process finds
+    out what is out of date and loads the course; stopped at once when that turns out to be
+    nothing, or one thing. None with one job."""
+    if jobs <= 1:
+        yield None
+        return
+    with workers.interrupts_as_flag():  # an exception raised in a fork hook is swallowed
+        pool = workers.start(min(jobs, MAX_WORKERS), lambda: _preloads(formats, course_dir))
+    try:
+        yield pool
+    except BaseException:
+        workers.stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+MAX_WORKERS = 4
+"""Builders run side by side: the three PDF editions and the rest (each edition lays its own
+parts out ``jobs`` // editions at a time, in processes of its own)."""
+
+
+def _preloads(formats: list[str] | None, course_dir: Path) -> tuple[str, ...]:
+    """What the builders of the requested formats preload (in a worker, before the parent knows
+    which of them are out of date)."""
+    try:
+        names = _checked_formats(formats, course_dir)
+    except CoursepackError:  # the parent reports it
+        return ()
+    return tuple(dict.fromkeys(module for name in names for module in get_builder(name).preload))
 
 
 def _run(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
-         page_maps: dict[str, PageMap | None], jobs: int, progress: Callable[[str], None],
-         tasks: Tasks) -> dict[str, BuildResult]:
-    """Run the builders; one that needs another's page map starts as soon as it is made.
+         page_maps: dict[str, PageMap | None], guesses: dict[str, PageMap | None],
+         pool: ProcessPoolExecutor | None, progress: Callable[[str], None], tasks: Tasks) -> dict[str, BuildResult]:
+    """Run the builders (in ``pool``'s processes when there is one).
 
-    In parallel, each of a builder's :meth:`~builders.base.Builder.parts` is a job of its own
-    (the workbook and the answer key lay out on two cores); a builder is done when all are, but
-    the part that makes the page map hands it on at once (the EPUB does not wait for the answer
-    key)."""
+    A builder that needs another's page map (the EPUB, the workbook's) runs after it, one
+    after the other. In parallel, each of a builder's :meth:`~builders.base.Builder.parts` is a
+    job of its own (the workbook and the answer key lay out on two cores), and a builder that
+    needs a page map starts at once with the one the last build recorded (``guesses``): when the
+    real one comes and differs, it runs again with it. Either way it ends with the real one."""
+    if pool is None:
+        return _run_serially(builders, course, staging, context, page_maps, progress, tasks)
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     results: dict[str, BuildResult] = {}
-    parallel = jobs > 1 and sum(len(b.parts(context.options)) for b in builders) > 1
-    units = [(b, part) for b in builders for part in (b.parts(context.options) if parallel else ("",))]
+    units = [(b, part) for b in builders for part in b.parts(context.options)]
     waiting = list(units)
     pieces: dict[str, dict[str, BuildResult]] = {builder.name: {} for builder in builders}
-    made: dict[str, PageMap] = {}
+    made: dict[str, PageMap | None] = {}
+    used: dict[str, PageMap | None] = {}
+    """builder -> the page map it was given (a guess until its provider is done)."""
+    names = {b.name for b in builders}
     for builder, part in units:
         tasks(_task(builder.name, part), "waiting", 0, 0)
 
-    def ready(builder: Builder) -> bool:
-        provider = NEEDS_PAGE_MAP.get(builder.name)
-        return (provider is None or provider in made or provider in results
-                or provider not in {b.name for b in builders})
+    def provider(builder: Builder) -> str | None:
+        name = NEEDS_PAGE_MAP.get(builder.name)
+        return name if name in names else None
 
-    def context_for(builder: Builder, part: str = "") -> BuildContext:
-        provider = NEEDS_PAGE_MAP.get(builder.name) or ""
-        if provider in results:
-            page_map = results[provider].page_map
+    def ready(builder: Builder) -> bool:
+        name = provider(builder)
+        return name is None or name in made or guesses.get(name) is not None
+
+    def context_for(builder: Builder, part: str) -> BuildContext:
+        name = provider(builder)
+        if name is None:
+            page_map = page_maps.get(NEEDS_PAGE_MAP.get(builder.name) or "")
         else:
-            page_map = made[provider] if provider in made else page_maps.get(provider)
+            page_map = made[name] if name in made else guesses.get(name)
+            used[builder.name] = page_map
         # the parts of one builder run side by side share the processes (more would only
         # compete for the same cores: measured slower with 2 jobs and 2 PDF editions)
-        share = max(1, context.jobs // len(builder.parts(context.options))) if part else context.jobs
+        share = max(1, context.jobs // len(builder.parts(context.options)))
         return BuildContext(options=context.options, page_map=page_map, part=part, cache=context.cache,
                             reuse=context.reuse, jobs=share)
 
+    def guessed_wrong(builder: Builder) -> bool:
+        name = provider(builder)
+        return name is not None and name in made and used.get(builder.name) != made[name]
+
+    def provided(name: str, page_map: PageMap | None) -> None:
+        made[name] = page_map
+        for other in builders:  # a finished follower built with a wrong guess: build it again
+            if other.name in results and guessed_wrong(other):
+                del results[other.name]
+                pieces[other.name].clear()
+                waiting.extend(u for u in units if u[0] is other)
+
     def finished(builder: Builder, part: str, result: BuildResult) -> None:
+        if guessed_wrong(builder):  # built with last time's page map, which has changed: again
+            waiting.append((builder, part))
+            return
         tasks(_task(builder.name, part), "done", 0, 0)
         pieces[builder.name][part] = result
         if result.page_map is not None:
-            made[builder.name] = result.page_map
+            provided(builder.name, result.page_map)
         order = [p for b, p in units if b is builder]
         if len(pieces[builder.name]) == len(order):
             done = [pieces[builder.name][p] for p in order]
             results[builder.name] = BuildResult(paths=[path for r in done for path in r.paths],
                                                 page_map=next((r.page_map for r in done if r.page_map), None))
+            if builder.name not in made:
+                provided(builder.name, None)
 
-    if not parallel:
-        for builder in builders:
-            _stop_if_requested()
-            progress(f"building {builder.name}")
-            tasks(builder.name, "running", 0, 0)
-            unit = context_for(builder)
-            unit.progress = lambda task, done, total, name=builder.name: tasks(_task(name, task), "running", done, total)
-            finished(builder, "", _build_one(builder, course, staging, unit))
-        return results
+    def heard(event: tuple) -> None:
+        if event[0] == "page map":
+            provided(event[1], event[2])
+        else:
+            tasks(_task(*event[1:3]), "running", *event[3:])
 
-    import multiprocessing  # here, not at the top: a one-format build starts quicker
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    global _WORKER_COURSE, _WORKER_EVENTS
-    fork = multiprocessing.get_context("fork")
-    _WORKER_COURSE, _WORKER_EVENTS = course, fork.SimpleQueue()
-    events = _WORKER_EVENTS
+    shipped = workers.pickled(course, f"{os.getpid()}-{time.monotonic_ns()}")
     running: dict[Future[BuildResult], tuple[Builder, str]] = {}
-    with _interrupts_as_flag(), ProcessPoolExecutor(
-            max_workers=min(jobs, len(units)), mp_context=fork,
-            initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+    with workers.interrupts_as_flag():
         try:
             while waiting or running:
-                for builder, part in [u for u in waiting if ready(u[0])]:
+                for builder, part in [u for u in waiting if ready(u[0]) and u not in running.values()]:
                     waiting.remove((builder, part))
                     progress(f"building {_task(builder.name, part)}")
                     tasks(_task(builder.name, part), "running", 0, 0)
-                    future = pool.submit(_build_in_worker, builder, staging, context_for(builder, part))
+                    future = pool.submit(workers.build_in_worker, builder, shipped, staging,
+                                         context_for(builder, part))
                     running[future] = (builder, part)
-                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-                while not events.empty():
-                    name, task, steps, total = events.get()
-                    tasks(_task(name, task), "running", steps, total)
-                _stop_if_requested()
+                done, _ = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
+                while workers.EVENTS is not None and not workers.EVENTS.empty():
+                    heard(workers.EVENTS.get())
+                workers.stop_if_requested()
                 for future in done:
                     finished(*running.pop(future), future.result())
         except BrokenProcessPool as exc:
-            _stop_workers(pool)
+            workers.stop(pool)
             raise BuildError("a build process was stopped from outside (killed?); nothing was changed") from exc
         except BaseException:
-            _stop_workers(pool)  # an interrupt or a failed format: the others' work is wasted anyway
+            workers.stop(pool)  # before the staging folder goes: a worker may still be writing there
             raise
+    return results
+
+
+def _run_serially(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
+                  page_maps: dict[str, PageMap | None], progress: Callable[[str], None],
+                  tasks: Tasks) -> dict[str, BuildResult]:
+    """In build order, in this process; a page map goes from its maker to its user."""
+    results: dict[str, BuildResult] = {}
+    for builder in builders:
+        workers.stop_if_requested()
+        progress(f"building {builder.name}")
+        tasks(builder.name, "running", 0, 0)
+        name = NEEDS_PAGE_MAP.get(builder.name) or ""
+        page_map = results[name].page_map if name in results else page_maps.get(name)
+        unit = BuildContext(options=context.options, page_map=page_map, cache=context.cache,
+                            reuse=context.reuse, jobs=context.jobs)
+        unit.progress = lambda task, done, total, name=builder.name: tasks(_task(name, task), "running", done, total)
+        results[builder.name] = workers.build_one(builder, course, staging, unit)
+        tasks(builder.name, "done", 0, 0)
     return results
 
 
 def _task(name: str, part: str) -> str:
     return f"{name} ({part})" if part else name
-
-
-def _worker_init(parent: int) -> None:
-    """Workers leave interrupts to the parent, which stops them, and die when it is killed."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
-    signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: an orphan ends when its build step ends
-        pass
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before prctl took effect
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _build_in_worker(builder: Builder, staging: Path, context: BuildContext) -> BuildResult:
-    """Whatever goes wrong comes back as an error that pickles: a :class:`CoursepackError`
-    with its message and exit code, anything else as a :class:`WorkerCrash` naming the format."""
-    assert _WORKER_COURSE is not None
-    events = _WORKER_EVENTS
-    if events is not None:
-        context.progress = lambda task, done, total: events.put((builder.name, task or context.part, done, total))
-    try:
-        return _build_one(builder, _WORKER_COURSE, staging, context)
-    except CoursepackError as exc:
-        raise _picklable(exc) from None
-    except Exception as exc:  # noqa: BLE001 - a bug: keep what a person needs to find it, as text
-        import traceback
-
-        crash = WorkerCrash(f"{_task(builder.name, context.part)}: {type(exc).__name__}: {exc}")
-        crash.add_note("".join(traceback.format_exception(exc)))
-        raise crash from None
-
-
-def _picklable(exc: CoursepackError) -> CoursepackError:
-    """``exc``, or its message and exit code as a plain :class:`BuildError` if it does not
-    survive pickling (an attribute a library put there)."""
-    import pickle
-
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:  # noqa: BLE001 - any failure to round-trip: send the plain form
-        plain = BuildError(str(exc))
-        plain.exit_code = exc.exit_code
-        return plain
-    return exc
-
-
-def _build_one(builder: Builder, course: Course, staging: Path, context: BuildContext) -> BuildResult:
-    try:
-        return builder.build(course, staging, context)
-    except CoursepackError:
-        raise
-    except OSError as exc:
-        raise BuildError(f"{builder.name}: cannot write the output: {why(exc)}") from exc
-
-
-# --- interrupts ---------------------------------------------------------------------------------
-
-_STOP = threading.Event()
-_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def request_stop() -> None:
-    """Called by the command line's signal handler (before it raises KeyboardInterrupt)."""
-    _STOP.set()
-
-
-def _stop_if_requested() -> None:
-    if _STOP.is_set():
-        raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _interrupts_as_flag() -> Iterator[None]:
-    """Signals only set the stop flag, which the code inside polls. Used while worker processes
-    are forked (an exception raised in a fork hook is swallowed, with a traceback on stderr) and
-    while publishing (a few renames: stopping half way would mix old and new files; a stop asked
-    for then comes too late and is moot)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, lambda signum, frame: _STOP.set()) for signum in _SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)

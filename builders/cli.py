@@ -71,7 +71,7 @@ def _summary(errors: int, warnings: int, outcome: str) -> str:
 
 
 def _terminate(signum: int, frame: object) -> None:
-    from .build import request_stop
+    from .workers import request_stop
 
     request_stop()  # in case the exception below lands where Python swallows it
     raise KeyboardInterrupt  # so that a build's clean-up runs on `kill` as on Ctrl-C

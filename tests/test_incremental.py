@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from builders import build as build_module
-from builders import registry
+from builders import registry, workers
 from builders.base import BuildOptions
 from builders.diagnostics import BuildError
 from builders.incremental import CACHE_DIR, Entry, Store, build_lock, key
@@ -29,6 +29,8 @@ FAKES = {
     "crash": "tests.fakes.fake_builders:CrashingBuilder",
     "odd": "tests.fakes.fake_builders:UnpicklableBuildErrorBuilder",
     "count": "tests.fakes.fake_builders:CountingBuilder",
+    "logbook": "tests.fakes.fake_builders:LoggingBookBuilder",
+    "early": "tests.fakes.fake_builders:EarlyPagesBuilder",
 }
 
 
@@ -138,7 +140,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_unpicklable_error_in_a_worker_comes_back_named_and_plain(fakes: None, starter_course: Path,
                                                                       tmp_path: Path) -> None:
-    with pytest.raises(build_module.WorkerCrash) as caught:
+    with pytest.raises(workers.WorkerCrash) as caught:
         build_module.build(starter_course, tmp_path / "out", ["pages", "crash"], BuildOptions(), jobs=2)
     assert str(caught.value) == "crash: ValueError: invalid character in a prompt"
     assert "fake_builders.py" in "".join(caught.value.__notes__)  # the worker's traceback, for the crash file
@@ -161,6 +163,44 @@ def test_an_output_folder_inside_the_course_is_not_part_of_it(fakes: None, start
     (course / ".git").mkdir()
     (course / ".git" / "HEAD").write_text("ref")
     assert not build_module.build(course, course / "dist", ["pages"], BuildOptions()).written
+
+
+def test_a_follower_started_with_last_times_page_map_is_built_again_when_it_changed(
+        monkeypatch: pytest.MonkeyPatch, starter_course: Path, tmp_path: Path) -> None:
+    monkeypatch.setattr(registry, "BUILDERS", FAKES)
+    monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"logbook": "pages"})
+    course = tmp_path / "course"
+    shutil.copytree(starter_course, course)
+    out = tmp_path / "out"
+    build_module.build(course, out, ["pages", "logbook"], BuildOptions(), jobs=2)
+    first = (tmp_path / "book.log").read_text().splitlines()
+    assert len(first) == 1 and "'1'" in first[0]  # no guess yet: it waited for the real page map
+
+    build_module.build(course, out, ["pages", "logbook"], BuildOptions(), jobs=2, force=True)
+    assert (tmp_path / "book.log").read_text().splitlines()[1:] == first  # guessed right: built once
+
+    yml = course / "course.yml"  # the lessons in the other order: the page map changes
+    yml.write_text(yml.read_text().replace("  - lessons/01-getting-started.md\n  - lessons/02-question-types.md",
+                                           "  - lessons/02-question-types.md\n  - lessons/01-getting-started.md"))
+    (tmp_path / "book.log").unlink()
+    build_module.build(course, out, ["pages", "logbook"], BuildOptions(), jobs=2)
+    runs = (tmp_path / "book.log").read_text().splitlines()
+    cold = tmp_path / "cold"
+    build_module.build(course, cold, ["pages", "logbook"], BuildOptions(), jobs=1, force=True)
+    assert [p.name for p in out.glob("*.book")] == [p.name for p in cold.glob("*.book")]
+    for book in cold.glob("*.book"):
+        assert (out / book.name).read_bytes() == book.read_bytes()
+    assert runs == [first[0], runs[1]] and runs[1] != first[0]  # with last time's guess first, then again
+
+
+def test_a_page_map_offered_ahead_of_time_starts_its_follower_at_once(
+        monkeypatch: pytest.MonkeyPatch, starter_course: Path, tmp_path: Path) -> None:
+    monkeypatch.setattr(registry, "BUILDERS", FAKES)
+    monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"book": "early"})
+    report = build_module.build(starter_course, tmp_path / "out", ["early", "book"], BuildOptions(), jobs=2)
+    assert (tmp_path / "pages-saw-book").read_text() == "True"  # the book was made while "early" ran on
+    book = next(p for p in report.written if p.suffix == ".book")
+    assert "'1'" in book.read_text()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -11,6 +11,7 @@ parts (:mod:`builders.pdf.parts`, with :mod:`builders.pdf.render`) that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
@@ -32,9 +33,11 @@ def file_name(course: Course, edition: Edition) -> str:
 
 
 def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[LessonView, ...],
-                  target: Path, part_bytes: int | None = None, context: BuildContext | None = None) -> dict[str, str]:
+                  target: Path, part_bytes: int | None = None, context: BuildContext | None = None,
+                  placed: Callable[[dict[str, str]], None] = lambda pages: None) -> dict[str, str]:
     """Lay out one edition part by part (parts laid out before, in ``context.cache``, are
-    reused), write it to ``target``; return its page map."""
+    reused), write it to ``target``; return its page map, which ``placed`` hears as soon as
+    every page is laid out (before the parts are joined)."""
     import pikepdf  # WeasyPrint and pikepdf load when a PDF is built, not when a course is checked
 
     from .merge import PartPdf, merge
@@ -48,18 +51,21 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
                   fonts=FontSet(course.pdf.fonts)) as renderer:
         laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES, store,
                              lambda done, total: context.report(edition, done, total), context.jobs).run()
+        pages = {anchor: label for part in laid for anchor, label in part.page_map.items()}
+        placed(pages)
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
         try:
             merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],
                   target, stamps(course, renderer, last, store), CHUNK)
         except pikepdf.PdfError as exc:
             raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
-    return {anchor: label for part in laid for anchor, label in part.page_map.items()}
+    return pages
 
 
 class PdfBuilder(Builder):
     name = "pdf"
     description = "Printable PDF workbook with worksheets, and a separate answer key"
+    preload = ("builders.pdf.parts", "builders.pdf.merge", "builders.pdf.stamps", "pikepdf")
     part_bytes: int | None = None
     """How much of a course one layout takes in (None: :data:`builders.pdf.parts.PART_BYTES`)."""
 
@@ -79,7 +85,9 @@ class PdfBuilder(Builder):
         paths, printed = [], None
         for edition in editions:
             target = staging / file_name(course, edition)
-            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context)
+            placed = ((lambda pages: context.offer(PageMap(source=file_name(course, "workbook"), pages=pages)))
+                      if edition == "workbook" else (lambda pages: None))
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context, placed)
             paths.append(target)
             if edition == "workbook":
                 printed = PageMap(source=file_name(course, "workbook"), pages=pages)

@@ -89,7 +89,7 @@ def part_html(course: Course, edition: Edition, page_size: str, part: Part, numb
     once for all parts; ``standalone`` puts it in the document instead."""
     key = edition == "answer-key"
     strings = course.strings
-    css = _part_css(numbers)
+    css = part_css(numbers)
     if standalone:
         css = Markup(stylesheet(course, edition, page_size) + "\n" + css)
     return formulas_as_images(render(
@@ -109,7 +109,8 @@ def document_html(course: Course, edition: Edition, page_size: str, *,
     return part_html(course, edition, page_size, whole, PartNumbers(), lessons, standalone=True)
 
 
-def _part_css(numbers: PartNumbers) -> Markup:
+def part_css(numbers: PartNumbers) -> Markup:
+    """The rules of a part's own ``<style>``: all that ``numbers`` change in a body part."""
     rules = [f"body {{ counter-reset: figure {numbers.figures_before}; }}"]
     if numbers.first_page != 1:
         rules.append(f"@page :first {{ counter-reset: page {numbers.first_page}; }}")

@@ -16,11 +16,13 @@ destination, inside the same tagged ``Link`` element.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote
 
 import pikepdf
@@ -43,42 +45,49 @@ def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), 
     the body's page numbers drawn from ``stamps`` (PDFs of ``chunk`` pages each: page numbers
     1 to ``chunk``, then on) and page labels i, ii, ... for the front matter, 1, 2, ... after it.
 
-    Each part is opened, copied and closed in turn: a copied stream's data is read into the
-    joined file first (a copy otherwise reads it from its source when the file is written), so
-    memory holds the joined file and one part, not every part twice.
+    A copied stream's data is read from its source when the joined file is written, so the
+    sources stay open until then; parts that weigh more than :data:`KEEP_OPEN_BYTES` in all
+    are instead opened, copied and closed in turn, each copied stream's data read into the
+    joined file at once (slower: memory then holds the joined file and one part, not every
+    part twice). The file written is the same either way.
     """
-    out = pikepdf.open(io.BytesIO(parts[0].data))
-    tree = out.Root.StructTreeRoot
-    next_key = _next_key(tree.ParentTree.Nums)
-    owned: set[tuple[int, int]] = set()
-    numbers = _Numbers(out, stamps, chunk)
-    _pad(out, parts[0].pages)
-    front = len(out.pages)
-    for part in parts[1:]:
-        first = len(out.pages)
-        with pikepdf.open(io.BytesIO(part.data)) as source:
-            next_key = _append(out, source, next_key, owned)
-        if part.first:
-            for n in range(part.pages):
-                if n not in part.blank:
-                    numbers.stamp(out.pages[first + n], part.first + n)
-        _pad(out, part.pages)
-    numbers.close()
-    tree.ParentTreeNextKey = next_key
-    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
-        0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
-    _resolve_cross_references(out)
-    out.save(target, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    out.close()
+    owned: set[tuple[int, int]] | None = set() if sum(len(p.data) for p in parts) > KEEP_OPEN_BYTES else None
+    with contextlib.ExitStack() as opened:
+        out = opened.enter_context(pikepdf.open(io.BytesIO(parts[0].data)))
+        tree = out.Root.StructTreeRoot
+        next_key = _next_key(tree.ParentTree.Nums)
+        numbers = opened.enter_context(_Numbers(out, stamps, chunk, owned))
+        _pad(out, parts[0].pages)
+        front = len(out.pages)
+        for part in parts[1:]:
+            first = len(out.pages)
+            with contextlib.ExitStack() as this_part:
+                source = (this_part if owned is not None else opened).enter_context(pikepdf.open(io.BytesIO(part.data)))
+                next_key = _append(out, source, next_key, owned)
+            if part.first:
+                for n in range(part.pages):
+                    if n not in part.blank:
+                        numbers.stamp(out.pages[first + n], part.first + n)
+            _pad(out, part.pages)
+        tree.ParentTreeNextKey = next_key
+        out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
+        _resolve_cross_references(out)
+        out.save(target, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
+KEEP_OPEN_BYTES = 64 * 1024 * 1024
+"""Up to this size in all, the parts stay open until the joined file is written (see :func:`merge`)."""
 
 
 class _Numbers:
     """Draws page numbers from the stamp chunks, each page as one Form XObject marked as a
     pagination artifact (it is not part of the tag tree)."""
 
-    def __init__(self, out: pikepdf.Pdf, stamps: Sequence[bytes], chunk: int) -> None:
-        self.out, self.stamps, self.chunk = out, stamps, chunk
+    def __init__(self, out: pikepdf.Pdf, stamps: Sequence[bytes], chunk: int,
+                 owned: set[tuple[int, int]] | None) -> None:
+        self.out, self.stamps, self.chunk, self.owned = out, stamps, chunk, owned
         self.open: dict[int, pikepdf.Pdf] = {}
         self.forms: dict[int, pikepdf.Object] = {}
 
@@ -89,21 +98,26 @@ class _Numbers:
                 self.open[index] = pikepdf.open(io.BytesIO(self.stamps[index]))
             source = self.open[index].pages[(number - 1) % self.chunk]
             self.forms[number] = self.out.copy_foreign(source.as_form_xobject())
-            _own_streams([self.forms[number]], set())
+            if self.owned is not None:
+                _own_streams([self.forms[number]], set())
         # the pages of a part share one resource dictionary: one name per page number
         name = page.add_resource(self.forms[number], pikepdf.Name.XObject, pikepdf.Name(f"/PageNumber{number}"))
         page.contents_add(b"q\n", prepend=True)
         page.contents_add(b"\nQ q /Artifact <</Type /Pagination /Subtype /Footer>> BDC "
                           + str(name).encode("ascii") + b" Do EMC Q\n")
 
-    def close(self) -> None:
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
         for pdf in self.open.values():
             pdf.close()
 
 
-def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]]) -> int:
+def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]] | None) -> int:
     """Copy the pages of ``source`` and what belongs to them into ``out``; return the next free
-    structure key."""
+    structure key. With ``owned`` (the streams read in so far), read in the data of the streams
+    copied, so that ``source`` can be closed."""
     first = len(out.pages)
     with warnings.catch_warnings():  # what extend() leaves behind is carried over below
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -119,7 +133,8 @@ def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tup
     _add_outline(out, source)
     _add_destinations(out, source)
     _add_fields(out, source)
-    _own_streams([page.obj for page in out.pages[first:]] + [out.Root.get("/AcroForm")], owned)
+    if owned is not None:
+        _own_streams([page.obj for page in out.pages[first:]] + [out.Root.get("/AcroForm")], owned)
     return next_key + _next_key(copied.ParentTree.Nums)
 
 

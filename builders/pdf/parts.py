@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote
 from ..diagnostics import BuildError
 from ..incremental import Entry, Store, key
 from ..model import Course
-from .html import Edition, LessonView, Part, PartNumbers, part_html
+from .html import Edition, LessonView, Part, PartNumbers, part_css, part_html
 from .merge import XREF_URL
 from .pool import in_parallel
 from .render import ID_RE, Renderer, page_map
@@ -100,7 +100,7 @@ class EditionLayout:
         self.course, self.edition, self.page_size, self.lessons = course, edition, page_size, lessons
         self.renderer, self.store, self.progress, self.jobs = renderer, store, progress, jobs
         self.parts = plan(course, edition, lessons, part_bytes)
-        drafts = [self._html(part, PartNumbers()) for part in self.parts]
+        self.drafts = drafts = [self._html(part, PartNumbers()) for part in self.parts]
         owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts) for anchor in ID_RE.findall(draft)}
         figures = [draft.count("<figure") for draft in drafts]
         self.figures_before = [sum(figures[:i]) for i in range(len(drafts))]
@@ -131,7 +131,7 @@ class EditionLayout:
         laid: dict[int, LaidOutPart] = {}
         for i in body:
             inputs = Inputs(PartNumbers(1, self.figures_before[i]), tuple((a, "") for a in self.outside[i]))
-            html = link_across_parts(self._html(self.parts[i], inputs.numbers), dict(inputs.targets))
+            html = link_across_parts(self._numbered(i, inputs.numbers), dict(inputs.targets))
             name = key("pdf part", self.renderer.identity, html)
             entry = self.store.get(name) if self.store is not None else None
             cached = _from_entry(entry, inputs) if entry is not None else None
@@ -176,6 +176,14 @@ class EditionLayout:
 
     def _html(self, part: Part, numbers: PartNumbers) -> str:
         return part_html(self.course, self.edition, self.page_size, part, numbers, self.lessons)
+
+    def _numbered(self, i: int, numbers: PartNumbers) -> str:
+        """A body part's HTML with ``numbers``: its draft with another numbering rule (the
+        only thing they change in a body part), without rendering its template again."""
+        assert numbers.total_pages is None and not self.parts[i].front
+        draft = part_css(PartNumbers())
+        assert draft in self.drafts[i]
+        return self.drafts[i].replace(draft, part_css(numbers), 1)
 
 
 def placed(laid: LaidOutPart, first: int) -> LaidOutPart:

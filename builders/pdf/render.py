@@ -27,11 +27,7 @@ from pathlib import Path
 from typing import Self, TypeVar
 from urllib.parse import unquote
 
-import weasyprint
 from lxml import etree
-from weasyprint import CSS, HTML, Document
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from .. import __version__
 from ..incremental import key
@@ -39,7 +35,14 @@ from ..model import Media
 from ..shared import ids
 from ..shared.templating import templates_dir
 from .fonts import FontSet, stack
+from .libraries import found_quickly
 from .math import DRAWN, IMAGE_FOLDER
+
+with found_quickly():
+    import weasyprint
+    from weasyprint import CSS, HTML, Document
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 BASE_URL = "https://coursepack.invalid/"
 """Relative URLs in the HTML resolve against this; :class:`MemoryFetcher` answers them all."""
@@ -104,25 +107,21 @@ def svg_with_workbook_fonts(data: bytes, fonts: FontSet) -> bytes:
 class Renderer:
     """Lays out the parts of one edition and writes each as a PDF/UA-1 document.
 
-    The stylesheet (with its ``@font-face`` fonts) is parsed once for every part, and images
-    are decoded once: a part costs its own layout and little more. Use it in a ``with``
-    block: leaving it removes WeasyPrint's copies of the fonts (after the last :meth:`pdf`,
-    which embeds them from there).
+    The stylesheet (with its ``@font-face`` fonts) is parsed once for every part, when the
+    first part is laid out (an edition whose parts all come from the store never parses it),
+    and images are decoded once: a part costs its own layout and little more. Use it in a
+    ``with`` block: leaving it removes WeasyPrint's copies of the fonts (after the last
+    :meth:`pdf`, which embeds them from there).
     """
 
     def __init__(self, media: Mapping[str, Media], css: str, *, forms: bool = False,
                  fonts: FontSet | None = None) -> None:
         self.fetcher = MemoryFetcher(media, fonts)
-        self.fonts = FontConfiguration()
-        self.fonts._folder = _font_folder()  # where add_font_face writes, instead of its own mkdtemp
+        self.css = css
+        self.fonts: FontConfiguration | None = None
+        self._stylesheet: CSS | None = None
         self.forms = forms or None
         self.images: dict = {}
-        try:
-            self.stylesheet = _fetching(lambda: CSS(string=css, base_url=BASE_URL, url_fetcher=self.fetcher,
-                                                    font_config=self.fonts))
-        except BaseException:
-            self.close()
-            raise
         # everything besides a part's HTML that decides what layout() and pdf() make of it
         self.identity = key("renderer", __version__, weasyprint.__version__, css, str(forms), _code_digest(),
                             *(f"{path}\n{item.media_type}\n{hashlib.sha256(item.data).hexdigest()}"
@@ -130,10 +129,20 @@ class Renderer:
                             *(f"{url}\n{hashlib.sha256(font.data).hexdigest()}"
                               for url, font in sorted((fonts.course if fonts else {}).items())))
 
+    @property
+    def stylesheet(self) -> CSS:
+        if self._stylesheet is None:
+            self.fonts = FontConfiguration()
+            self.fonts._folder = _font_folder()  # where add_font_face writes, instead of its own mkdtemp
+            self._stylesheet = _fetching(lambda: CSS(string=self.css, base_url=BASE_URL, url_fetcher=self.fetcher,
+                                                     font_config=self.fonts))
+        return self._stylesheet
+
     def layout(self, html: str) -> Document:
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
+        stylesheet = self.stylesheet
         return _fetching(lambda: page_html.render(
-            font_config=self.fonts, stylesheets=[self.stylesheet], pdf_variant=PDF_VARIANT,
+            font_config=self.fonts, stylesheets=[stylesheet], pdf_variant=PDF_VARIANT,
             pdf_forms=self.forms, cache=self.images))
 
     def pdf(self, document: Document) -> bytes:
@@ -142,13 +151,14 @@ class Renderer:
     def untagged_pdf(self, html: str) -> bytes:
         """Pages drawn over others as artifacts (:mod:`builders.pdf.stamps`): no tags of their own."""
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
-        return _fetching(lambda: page_html.render(font_config=self.fonts, stylesheets=[self.stylesheet],
+        stylesheet = self.stylesheet
+        return _fetching(lambda: page_html.render(font_config=self.fonts, stylesheets=[stylesheet],
                                                   cache=self.images).write_pdf())
 
     def close(self) -> None:
         """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
         folder = getattr(self.fonts, "_folder", None)
-        if folder is not None:
+        if folder is not None and self.fonts is not None:
             shutil.rmtree(folder, ignore_errors=True)
             self.fonts._folder = None
 

@@ -124,3 +124,33 @@ class CountingBuilder(Builder):
         path = staging / f"{course.id}.count"
         path.write_text("3")
         return BuildResult([path])
+
+
+class LoggingBookBuilder(BookBuilder):
+    """BookBuilder that also notes, beside the staging folder, each page map it was built with."""
+
+    name: ClassVar[str] = "logbook"
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        pages = sorted(context.page_map.pages.items()) if context.page_map else []
+        with (staging.parent / "book.log").open("a") as log:
+            log.write(f"{pages}\n")
+        return super().build(course, staging, context)
+
+
+class EarlyPagesBuilder(PagesBuilder):
+    """PagesBuilder that offers its page map ahead of time, then keeps going until the book that
+    needs it exists (up to 10 s), and notes whether it saw it."""
+
+    name: ClassVar[str] = "early"
+
+    def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+        result = super().build(course, staging, context)
+        assert result.page_map is not None
+        context.offer(result.page_map)
+        book = staging / f"{course.id}.book"
+        deadline = time.monotonic() + 10
+        while not book.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (staging.parent / "pages-saw-book").write_text(str(book.exists()))
+        return result

@@ -1,0 +1,190 @@
+"""The worker processes of a parallel build, and what crosses into and out of them.
+
+The workers are forked as soon as a build knows it will run builders side by side, before the
+course is loaded: each imports what its builders declare in :attr:`~builders.base.Builder.preload`
+(WeasyPrint takes 0.6 s, about as long as the parent takes to load and check a course), so
+that the first layout starts as soon as the course is there. The course then travels to each
+worker once, pickled (a few milliseconds for the example course); the results and the errors
+come back pickled too.
+
+Signals: while workers are forked and while files are published, a signal only sets
+:data:`STOP`, which the orchestrator polls (:func:`interrupts_as_flag`, :func:`stop_if_requested`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .base import BuildContext, Builder, BuildResult
+from .diagnostics import BuildError, CoursepackError
+from .model import Course
+from .publish import why
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.synchronize import Semaphore
+
+EVENTS = None
+"""A queue, inherited by the workers, that carries to the parent their progress,
+("progress", format, task, done, total), and page maps known ahead of time, ("page map",
+format, page map)."""
+_COURSE: tuple[str, Course] | None = None
+"""In a worker: the course it was sent last, by its token (a worker may run several jobs)."""
+
+
+class WorkerCrash(Exception):
+    """An unexpected error in a worker process, carried back as plain text: the original may not
+    survive pickling (lxml's errors hold an unpicklable error log). Its notes hold the worker's
+    traceback, which the command line writes to its crash file."""
+
+    def __reduce__(self) -> tuple:
+        return (_rebuilt_crash, (self.args, getattr(self, "__notes__", [])))
+
+
+def _rebuilt_crash(args: tuple, notes: list[str]) -> WorkerCrash:
+    crash = WorkerCrash(*args)
+    for note in notes:
+        crash.add_note(note)
+    return crash
+
+
+def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ProcessPoolExecutor:
+    """A pool whose ``workers`` processes are forked now and import the modules ``preload``
+    names (it runs in each of them) while the caller goes on (call it where a signal cannot
+    interrupt the forks half way)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global EVENTS
+    fork = multiprocessing.get_context("fork")
+    EVENTS = fork.SimpleQueue()
+    # one core stays with the parent; the workers take turns on the others, so that the first
+    # is ready soonest (an incremental build often needs only one of them to lay anything out)
+    turns = fork.BoundedSemaphore(max(1, min(workers, (os.cpu_count() or 1) - 1)))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_init,
+                               initargs=(os.getpid(), preload, turns))
+    pool.submit(int)  # with "fork", the first job starts every worker process
+    return pool
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the workers (an interrupt or a failure: what they are doing is wasted anyway)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init(parent: int, preload: Callable[[], tuple[str, ...]], turns: Semaphore) -> None:
+    """Workers leave interrupts to the parent, which stops them, and die when it is killed;
+    then they import what their builders will need, when their turn comes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
+    signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: an orphan ends when its build step ends
+        pass
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before prctl took effect
+    with turns, contextlib.suppress(Exception):  # the builder's own import reports it, in its job
+        for name in preload():
+            with contextlib.suppress(Exception):
+                import_module(name)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def pickled(course: Course, token: str) -> tuple[str, bytes]:
+    """The course as it travels to the workers (``token`` names this build's course)."""
+    return token, pickle.dumps(course, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def build_in_worker(builder: Builder, course: tuple[str, bytes], staging: Path,
+                    context: BuildContext) -> BuildResult:
+    """Whatever goes wrong comes back as an error that pickles: a :class:`CoursepackError`
+    with its message and exit code, anything else as a :class:`WorkerCrash` naming the format."""
+    global _COURSE
+    token, data = course
+    if _COURSE is None or _COURSE[0] != token:
+        _COURSE = (token, pickle.loads(data))
+    events = EVENTS
+    if events is not None:
+        context.progress = lambda task, done, total: events.put(
+            ("progress", builder.name, task or context.part, done, total))
+        context.page_map_ready = lambda page_map: events.put(("page map", builder.name, page_map))
+    try:
+        return build_one(builder, _COURSE[1], staging, context)
+    except CoursepackError as exc:
+        raise _picklable(exc) from None
+    except Exception as exc:  # noqa: BLE001 - a bug: keep what a person needs to find it, as text
+        import traceback
+
+        name = f"{builder.name} ({context.part})" if context.part else builder.name
+        crash = WorkerCrash(f"{name}: {type(exc).__name__}: {exc}")
+        crash.add_note("".join(traceback.format_exception(exc)))
+        raise crash from None
+
+
+def _picklable(exc: CoursepackError) -> CoursepackError:
+    """``exc``, or its message and exit code as a plain :class:`BuildError` if it does not
+    survive pickling (an attribute a library put there)."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any failure to round-trip: send the plain form
+        plain = BuildError(str(exc))
+        plain.exit_code = exc.exit_code
+        return plain
+    return exc
+
+
+def build_one(builder: Builder, course: Course, staging: Path, context: BuildContext) -> BuildResult:
+    try:
+        return builder.build(course, staging, context)
+    except CoursepackError:
+        raise
+    except OSError as exc:
+        raise BuildError(f"{builder.name}: cannot write the output: {why(exc)}") from exc
+
+
+# --- interrupts ---------------------------------------------------------------------------------
+
+STOP = threading.Event()
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def request_stop() -> None:
+    """Called by the command line's signal handler (before it raises KeyboardInterrupt)."""
+    STOP.set()
+
+
+def stop_if_requested() -> None:
+    if STOP.is_set():
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def interrupts_as_flag() -> Iterator[None]:
+    """Signals only set the stop flag, which the code inside polls. Used while worker processes
+    are forked (an exception raised in a fork hook is swallowed, with a traceback on stderr) and
+    while publishing (a few renames: stopping half way would mix old and new files; a stop asked
+    for then comes too late and is moot)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, lambda signum, frame: STOP.set()) for signum in _SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
