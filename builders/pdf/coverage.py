@@ -14,15 +14,19 @@ order: course.yml, the lessons, the glossary; a comment before the printed use w
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html as html_text
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from lxml import etree
 
 from ..diagnostics import Diagnostic
 from ..model import Course, SourcePos
+from ..shared.templating import templates_dir
 from .fonts import FontSet
 from .html import document_html, lesson_views
 
@@ -38,6 +42,8 @@ SHOWN = 8
 
 def unprintable(course: Course) -> list[Diagnostic]:
     fonts = FontSet(course.pdf.fonts)
+    if not _missing(_possible_characters(course), fonts.charset()):
+        return []  # the usual case, known without rendering both editions (a fifth of a second for 100 lessons)
     missing = _missing(printed_characters(course), fonts.charset())
     if not missing:
         return []
@@ -64,6 +70,48 @@ def printed_characters(course: Course) -> set[str]:
     for key in _svg_images(course):
         chars.update(_svg_text(course.media[key].data))
     return chars
+
+
+def _possible_characters(course: Course) -> set[str]:
+    """A superset of :func:`printed_characters`: every character of every text in the course
+    model (entities decoded), of the PDF templates and of the code that writes the HTML (its
+    literals), and of the SVG images. The HTML holds nothing that comes from elsewhere."""
+    chars = set(_code_characters())
+    for text in _model_texts(course):
+        chars.update(text)
+        if "&" in text:
+            chars.update(html_text.unescape(text))
+    for key in _svg_images(course):
+        chars.update(_svg_text(course.media[key].data))
+    return chars
+
+
+def _model_texts(root: object) -> Iterator[str]:
+    stack, seen = [root], set()
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (bytes, bytearray, int, float, bool)) or value is None or id(value) in seen:
+            continue
+        else:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                stack.extend(value)
+            elif dataclasses.is_dataclass(value):
+                stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))
+            else:
+                stack.append(str(value))
+
+
+@functools.cache
+def _code_characters() -> frozenset[str]:
+    folders = [templates_dir() / "pdf", Path(__file__).parent, Path(__file__).parent.parent / "shared"]
+    return frozenset(char for folder in folders for path in sorted(folder.rglob("*"))
+                     if path.suffix in (".py", ".jinja", ".css") for char in path.read_text(encoding="utf-8"))
 
 
 def _missing(chars: Iterable[str], covered: frozenset[int]) -> list[str]:

@@ -124,3 +124,24 @@ def test_a_course_font_is_embedded_and_draws_the_text(cjk_course: Path, tmp_path
 def test_a_sans_font_alone_covers_the_running_heads_too(cjk_course: Path) -> None:
     """Every face is in every stack: a course font in any role is checked for all the text."""
     assert unprintable(load(with_font(cjk_course, "sans"))) == []
+
+
+@pytest.mark.parametrize("root", ["course", "tests/roots/all-features", "tests/roots/bank-tricky"])
+def test_the_quick_superset_holds_every_character_the_pdfs_print(root: str) -> None:
+    """unprintable() skips rendering both editions when every character the course could print
+    is covered; that is only right if the quick set holds every character they do print."""
+    from builders.pdf.coverage import _possible_characters, printed_characters
+
+    course = load(Path(__file__).resolve().parents[2] / root)
+    printed = printed_characters(course)
+    assert printed and printed <= _possible_characters(course)
+
+
+def test_a_character_written_as_an_entity_is_still_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    course = tmp_path / "course"
+    shutil.copytree(templates_dir() / "new", course)
+    replace(course / LESSON, "The same text becomes", "Kanji &#x65E5; here.\nThe same text becomes")
+    assert "日" not in (course / LESSON).read_text(encoding="utf-8")
+    problems = unprintable(load(course))
+    assert len(problems) == 1 and "'日' (U+65E5)" in problems[0].message
