@@ -1,8 +1,11 @@
 """Real builds on request: ``coursepack build`` in a child process, into a private temporary
 folder (never the course folder), with its progress lines kept for the page to show.
 
-One build at a time; a new request while one runs gets the running one. :meth:`Jobs.close`
-stops a running build and removes the folder.
+One build at a time; a new request while one runs gets the running one. Each build writes into
+a folder of its own (the page links to exactly what it made), but they all share one store of
+laid-out PDF parts (:mod:`builders.incremental`: each folder's ``.coursepack-cache`` is a link
+to it), so a build after an edit lays out only the edited lesson, like ``coursepack build``
+into the same folder would. :meth:`Jobs.close` stops a running build and removes the folder.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import threading
 from pathlib import Path
 
 import builders
+from builders.incremental import CACHE_DIR
 
 FORMATS = {"all": None, "pdf": "pdf", "epub": "epub", "scorm": "scorm"}
 """What a page may ask to build -> the ``--format`` value (None: every format)."""
@@ -42,12 +46,24 @@ class Jobs:
                 self.count += 1
                 self.state, self.formats, self.log, self.files = "running", formats, [], []
                 self.out = self.root / str(self.count)
+                self._share_store(self.out)
                 self.process = self._spawn(FORMATS[formats], self.out)
                 threading.Thread(target=self._follow, args=(self.process,), daemon=True).start()
             return self.status()
 
+    def _share_store(self, out: Path) -> None:
+        """``out``'s store is the one of every build of this preview (best effort: without it,
+        the build only takes longer)."""
+        shared = self.root / "store"
+        try:
+            shared.mkdir(exist_ok=True)
+            out.mkdir(parents=True)
+            (out / CACHE_DIR).symlink_to(shared, target_is_directory=True)
+        except OSError:
+            pass
+
     def _spawn(self, fmt: str | None, out: Path) -> subprocess.Popen:
-        command = [sys.executable, "-m", "builders", "-v", "build", str(self.course_dir), "-o", str(out), "--jobs", "1"]
+        command = [sys.executable, "-m", "builders", "-v", "build", str(self.course_dir), "-o", str(out)]
         if fmt:
             command += ["--format", fmt]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(

@@ -392,3 +392,29 @@ def urllib_post(url: str):  # noqa: ANN201
     import urllib.request
 
     return urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=10)
+
+
+def test_builds_from_the_preview_share_one_store_of_laid_out_parts(starter_course: Path) -> None:
+    """The second build (another folder, nothing edited) takes every PDF part from the store the
+    first one filled: no entry is written again, and the files are the same."""
+    from builders.incremental import CACHE_DIR
+    from builders.preview.jobs import Jobs
+
+    jobs = Jobs(starter_course)
+    try:
+        outs, stores = [], []
+        for _ in range(2):
+            jobs.start("pdf")
+            deadline = time.monotonic() + 120
+            while jobs.status()["state"] == "running" and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert jobs.status()["state"] == "done", jobs.status()["log"]
+            outs.append(jobs.out)
+            store = (jobs.out / CACHE_DIR).resolve()
+            stores.append({p.name: p.stat().st_ino for p in store.iterdir() if p.suffix != ".lock" and p.name != "lock"})
+        assert outs[0] != outs[1] and (outs[0] / CACHE_DIR).resolve() == (outs[1] / CACHE_DIR).resolve()
+        assert stores[0] and stores[1] == stores[0]  # reused as they were, none made again
+        for pdf in outs[0].glob("*.pdf"):
+            assert (outs[1] / pdf.name).read_bytes() == pdf.read_bytes()
+    finally:
+        jobs.close()
