@@ -53,6 +53,10 @@ class BuildContext:
     """False (``--force``): make every piece anew, and store it for the next build."""
     jobs: int = 1
     """Processes a builder may use for independent pieces of its own (the PDF's body parts)."""
+    cores: int = 1
+    """Processes the whole build may use (``--jobs``): a builder with no more pieces to make
+    than that may use them all, briefly (after an edit of two lessons, the workbook lays out
+    both at once while the answer key, which has none to lay out, only joins its parts)."""
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
     """Told (task, done, total) as a long build step advances, e.g. ("workbook", 3, 12) for the
     parts of a PDF edition; set by the orchestrator in the process that runs the builder."""

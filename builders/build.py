@@ -272,7 +272,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
         # compete for the same cores: measured slower with 2 jobs and 2 PDF editions)
         share = max(1, context.jobs // len(builder.parts(context.options)))
         return BuildContext(options=context.options, page_map=page_map, part=part, cache=context.cache,
-                            reuse=context.reuse, jobs=share)
+                            reuse=context.reuse, jobs=share, cores=context.jobs)
 
     def guessed_wrong(builder: Builder) -> bool:
         name = provider(builder)
@@ -347,7 +347,7 @@ def _run_serially(builders: list[Builder], course: Course, staging: Path, contex
         name = NEEDS_PAGE_MAP.get(builder.name) or ""
         page_map = results[name].page_map if name in results else page_maps.get(name)
         unit = BuildContext(options=context.options, page_map=page_map, cache=context.cache,
-                            reuse=context.reuse, jobs=context.jobs)
+                            reuse=context.reuse, jobs=context.jobs, cores=context.jobs)
         unit.progress = lambda task, done, total, name=builder.name: tasks(_task(name, task), "running", done, total)
         results[builder.name] = workers.build_one(builder, course, staging, unit)
         tasks(builder.name, "done", 0, 0)

@@ -249,3 +249,32 @@ def test_the_command_line_says_it_waits_for_another_build(starter_course: Path, 
         assert build.poll() is None and not list(out.glob("*.epub"))
     _out, rest = build.communicate(timeout=120)
     assert build.returncode == 0 and "wrote" in rest
+
+
+def test_an_edition_with_few_parts_to_lay_out_uses_every_core(monkeypatch: pytest.MonkeyPatch,
+                                                              tmp_path: Path) -> None:
+    """After an edit of two lessons, the workbook lays both out at once with --jobs 2 (its share
+    would be one process: the answer key has the other); a cold build keeps to its share."""
+    from builders.pdf import parts
+
+    record = tmp_path / "in_parallel.log"
+    original = parts.in_parallel
+
+    def recording(work, items, jobs):  # noqa: ANN001, ANN202 - a spy on the real function
+        with record.open("a") as log:
+            log.write(f"{len(items)} {jobs}\n")
+        return original(work, items, jobs)
+
+    monkeypatch.setattr(parts, "in_parallel", recording)
+    course = tmp_path / "course"
+    shutil.copytree(Path(__file__).parent / "roots" / "small", course)
+    out = tmp_path / "out"
+    build_module.build(course, out, ["pdf"], BuildOptions(), jobs=2, force=True)
+    cold = [tuple(map(int, line.split())) for line in record.read_text().splitlines()]
+    assert cold and all(jobs == 1 for items, jobs in cold if items > 2)  # each edition: its share
+    record.unlink()
+    for lesson in sorted((course / "lessons").glob("*.md"))[:2]:
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build_module.build(course, out, ["pdf"], BuildOptions(), jobs=2)
+    after = [tuple(map(int, line.split())) for line in record.read_text().splitlines()]
+    assert (2, 2) in after  # the workbook's two edited lessons, two at a time

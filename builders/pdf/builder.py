@@ -50,7 +50,8 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     with Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable",
                   fonts=FontSet(course.pdf.fonts)) as renderer:
         laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES, store,
-                             lambda done, total: context.report(edition, done, total), context.jobs).run()
+                             lambda done, total: context.report(edition, done, total), context.jobs,
+                             context.cores).run()
         pages = {anchor: label for part in laid for anchor, label in part.page_map.items()}
         placed(pages)
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)

@@ -96,9 +96,11 @@ class EditionLayout:
 
     def __init__(self, course: Course, edition: Edition, page_size: str, lessons: tuple[LessonView, ...],
                  renderer: Renderer, part_bytes: int = PART_BYTES, store: Store | None = None,
-                 progress: Callable[[int, int], None] = lambda done, total: None, jobs: int = 1) -> None:
+                 progress: Callable[[int, int], None] = lambda done, total: None, jobs: int = 1,
+                 cores: int = 1) -> None:
         self.course, self.edition, self.page_size, self.lessons = course, edition, page_size, lessons
         self.renderer, self.store, self.progress, self.jobs = renderer, store, progress, jobs
+        self.cores = max(cores, jobs)
         self.parts = plan(course, edition, lessons, part_bytes)
         self.drafts = drafts = [self._html(part, PartNumbers()) for part in self.parts]
         owner = {html_text.unescape(anchor): i for i, draft in enumerate(drafts) for anchor in ID_RE.findall(draft)}
@@ -126,7 +128,8 @@ class EditionLayout:
         return [laid[i] for i in range(len(self.parts))]
 
     def _lay_out_body(self, body: list[int]) -> dict[int, LaidOutPart]:
-        """Every body part, from the store or laid out (``jobs`` at a time)."""
+        """Every body part, from the store or laid out ``jobs`` at a time (``cores`` at a time
+        when there are no more than that: an incremental build's few)."""
         todo: dict[int, tuple[str, Inputs, str]] = {}
         laid: dict[int, LaidOutPart] = {}
         for i in body:
@@ -140,7 +143,10 @@ class EditionLayout:
             else:
                 laid[i] = cached
                 self.progress(len(laid), len(self.parts))
-        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2]), list(todo), self.jobs):
+        jobs = self.cores if len(todo) <= self.cores else self.jobs
+        if todo and jobs > 1:
+            self.renderer.prepare()  # once, before the layout processes fork
+        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2]), list(todo), jobs):
             laid[i] = result
             if self.store is not None:
                 self.store.put(todo[i][2], _to_entry(result))

@@ -138,6 +138,10 @@ class Renderer:
                                                      font_config=self.fonts))
         return self._stylesheet
 
+    def prepare(self) -> None:
+        """Parse the stylesheet now (forked processes then share it) rather than at the first layout."""
+        _ = self.stylesheet
+
     def layout(self, html: str) -> Document:
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
         stylesheet = self.stylesheet
