@@ -96,6 +96,14 @@ def pdfinfo(pdf: Path) -> dict[str, str]:
     return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
 
 
+def glyph_outline(font: object, gid: int) -> tuple:
+    """A glyph of a fontTools ``TTFont`` as drawn: its points (components placed), contour
+    ends, on-curve flags and advance width."""
+    name = font.getGlyphOrder()[gid]
+    coordinates, ends, flags = font["glyf"][name].getCoordinates(font["glyf"])
+    return list(coordinates), list(ends), [flag & 1 for flag in flags], font["hmtx"][name][0]
+
+
 def pdffonts(pdf: Path) -> list[list[str]]:
     out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in out.splitlines()[2:]]
