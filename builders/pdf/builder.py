@@ -40,6 +40,7 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     every page is laid out (before the parts are joined)."""
     import pikepdf  # WeasyPrint and pikepdf load when a PDF is built, not when a course is checked
 
+    from .fontjoin import Originals
     from .merge import PartPdf, merge
     from .parts import PART_BYTES, EditionLayout
     from .render import Renderer
@@ -47,8 +48,9 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
 
     context = context or BuildContext()
     store = Store(context.cache, reuse=context.reuse) if context.cache is not None else None
+    fonts = FontSet(course.pdf.fonts)
     with Renderer(course.media, stylesheet(course, edition, size), forms=edition == "fillable",
-                  fonts=FontSet(course.pdf.fonts)) as renderer:
+                  fonts=fonts) as renderer:
         laid = EditionLayout(course, edition, size, lessons, renderer, part_bytes or PART_BYTES, store,
                              lambda done, total: context.report(edition, done, total), context.jobs,
                              context.cores).run()
@@ -57,7 +59,7 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
         try:
             merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],
-                  target, stamps(course, renderer, last, store), CHUNK)
+                  target, stamps(course, renderer, last, store), CHUNK, Originals(fonts.programs(), store))
         except pikepdf.PdfError as exc:
             raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
     return pages

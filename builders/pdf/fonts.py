@@ -66,6 +66,11 @@ class FontSet:
             return asset(f"pdf/{url}")
         return None
 
+    def programs(self) -> list[bytes]:
+        """The bytes of every face's file (a file of several faces once)."""
+        files = dict.fromkeys(face.url for face in self.faces)
+        return [data for url in files if (data := self.file(url)) is not None]
+
     def charset(self) -> frozenset[int]:
         """Every code point some face of the set can draw."""
         covered = set(bundled_charset())

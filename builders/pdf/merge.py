@@ -12,6 +12,9 @@ it did when it was laid out alone, and the whole has an even number of pages.
 A link to an anchor in another part was written as :data:`XREF_URL` + anchor (WeasyPrint only
 links to anchors of the document it lays out); here it becomes a link to the named
 destination, inside the same tagged ``Link`` element.
+
+Each part embeds its own subset of every font it uses; with ``fonts``, the subsets of one font
+file become one program (:mod:`builders.pdf.fontjoin`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from urllib.parse import unquote
 
 import pikepdf
 
+from .fontjoin import Originals, share
+
 XREF_URL = "https://coursepack.invalid/xref/"
 
 
@@ -40,10 +45,13 @@ class PartPdf:
     """Its pages (by index) that get no page number."""
 
 
-def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), chunk: int = 1) -> None:
+def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), chunk: int = 1,
+          fonts: Originals | None = None) -> None:
     """Write the parts as one PDF (a blank page after each part with an odd page count), with
     the body's page numbers drawn from ``stamps`` (PDFs of ``chunk`` pages each: page numbers
     1 to ``chunk``, then on) and page labels i, ii, ... for the front matter, 1, 2, ... after it.
+    With ``fonts`` (the font files the parts were set in), the parts' subsets of each of them
+    become one embedded program (see :mod:`builders.pdf.fontjoin`).
 
     A copied stream's data is read from its source when the joined file is written, so the
     sources stay open until then; parts that weigh more than :data:`KEEP_OPEN_BYTES` in all
@@ -73,6 +81,8 @@ def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), 
         out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
         _resolve_cross_references(out)
+        if fonts is not None:
+            share(out, fonts)
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
 

@@ -1,0 +1,248 @@
+"""One embedded program per font file in a joined PDF: the parts' subsets of it -> one subset.
+
+Each part of an edition is a PDF of its own (:mod:`builders.pdf.parts`), and WeasyPrint embeds
+in each a subset of every font the part uses, so a joined file would hold a dozen subsets of
+every face. :func:`share`, called by :mod:`builders.pdf.merge` before the joined file is
+written, gives all the font dictionaries whose program was made of the same font file one
+program instead: a subset of that file holding every glyph any of them uses. Faces that
+WeasyPrint draws from one file (the bundled sans in bold and oblique, made up from its regular
+file) share it too.
+
+That is valid for every part as it stands: WeasyPrint's fonts are CIDFontType2 with an
+Identity CIDToGIDMap, and it subsets with HarfBuzz keeping glyph ids, so a glyph id in a
+content stream, in ``/W`` and in the ToUnicode map is the original font's glyph id in any
+subset of it that keeps glyph ids. Each part keeps its font dictionaries (widths, ToUnicode,
+encoding); only their descriptor's ``/FontFile2`` changes, and the subset tag of their names
+(one tag per shared program). The glyphs a dictionary draws are those ``/W`` gives widths for.
+
+Which file a subset was made of: the one of :class:`Originals` (the shipped fonts and the
+course's, see :class:`~builders.pdf.fonts.FontSet`) with its PostScript name and ``head``
+(revision, units per em, dates) whose advance width and glyph header (contour count and
+bounding box) are the subset's for every glyph the dictionary draws. A subset that matches no
+file, or more than one, keeps its program; so do OpenType (CFF) programs, variable fonts and
+colour fonts (WeasyPrint changes their outlines, so a subset of the file would not be theirs).
+
+The shared subset is made by :func:`builders.pdf.truetype.subset` (glyph ids kept, no hinting,
+as WeasyPrint's), once per file and set of glyphs: it is kept in the build's store under a key
+of the file, the glyph ids and this code, so a join whose glyph sets were all joined before
+makes none.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import struct
+import zlib
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from ..incremental import Entry, Store, key
+from .truetype import TRUETYPE, Sfnt, parse, subset
+
+_TAG_RE = re.compile(r"^[A-Z]{6}\+")
+
+
+class Originals:
+    """The font files a course's PDFs are set in, and the shared subsets made of them (kept in
+    ``store``, when there is one)."""
+
+    def __init__(self, programs: Iterable[bytes], store: Store | None = None) -> None:
+        self.fonts: list[Sfnt] = []
+        self.digests: list[str] = []
+        for data in programs:
+            digest = hashlib.sha256(data).hexdigest()
+            font = parse(data) if digest not in self.digests else None
+            if font is not None and not font.changed:
+                self.fonts.append(font)
+                self.digests.append(digest)
+        self.store = store
+        self._glyphs: list[dict[int, tuple[int, bytes]]] = [{} for _ in self.fonts]
+
+    def match(self, program: Sfnt, gids: frozenset[int]) -> int | None:
+        """The index of the one file ``program`` was made of, given the glyphs it draws."""
+        found = None
+        for i, font in enumerate(self.fonts):
+            if program.ps_name != font.ps_name or program.identity != font.identity:
+                continue
+            if program.data != font.data and not self._same_glyphs(i, program, gids):
+                continue
+            if found is not None:
+                return None
+            found = i
+        return found
+
+    def _same_glyphs(self, index: int, program: Sfnt, gids: frozenset[int]) -> bool:
+        # gids past the font's glyphs are WeasyPrint's codes for characters no font has (drawn as .notdef)
+        used = sorted(gid for gid in gids if gid < self.fonts[index].num_glyphs)
+        if used and used[-1] >= program.num_glyphs:
+            return False
+        known = self._glyphs[index]
+        new = [gid for gid in used if gid not in known]
+        known.update(zip(new, self.fonts[index].glyphs(new)))
+        return program.glyphs(used) == [known[gid] for gid in used]
+
+    def shared(self, index: int, gids: frozenset[int] | None, notdef: bool) -> tuple[str, bytes, int] | None:
+        """(subset tag, zlib-compressed program, its length) of file ``index`` with glyphs
+        ``gids`` (None: the whole file); ``notdef``: with the .notdef outline. None if the
+        file cannot be subset (damaged)."""
+        font = self.fonts[index]
+        ids = array("I", sorted(gids)).tobytes() if gids is not None else b"whole"
+        name = key("pdf shared font", _code_digest(), self.digests[index], str(notdef), ids)
+        tag = "".join(chr(65 + n % 26) for n in bytes.fromhex(name)[:6])
+        entry = self.store.get(name) if self.store is not None else None
+        if entry is None or not _valid(entry):
+            try:
+                program = font.data if gids is None else subset(font, gids, notdef)
+            except (ValueError, IndexError, struct.error):
+                return None
+            entry = Entry({"length": len(program)}, zlib.compress(program))
+            if self.store is not None:
+                self.store.put(name, entry)
+        return tag, entry.data, entry.meta["length"]
+
+
+def _valid(entry: Entry) -> bool:
+    """A stored program as :meth:`Originals.shared` writes it (its checksum was checked)."""
+    try:
+        start = zlib.decompressobj().decompress(entry.data, 4)
+    except zlib.error:
+        return False
+    return isinstance(entry.meta.get("length"), int) and start in TRUETYPE
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This module and :mod:`builders.pdf.truetype`: a program made by other code is made again."""
+    folder = Path(__file__).parent
+    return key(*((folder / name).read_bytes() for name in ("fontjoin.py", "truetype.py")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """One font dictionary of the joined file whose program may be shared."""
+
+    font: pikepdf.Dictionary
+    cid_font: pikepdf.Dictionary
+    descriptor: pikepdf.Dictionary
+    program: pikepdf.Stream
+    gids: frozenset[int]
+
+
+def share(pdf: pikepdf.Pdf, originals: Originals) -> None:
+    """Give the font dictionaries of ``pdf`` made of the same original one program (see the
+    module doc); fonts whose original is not found keep theirs."""
+    groups: dict[int, list[tuple[_Use, bool]]] = {}
+    parsed: dict[tuple[int, int], Sfnt | None] = {}
+    for use in _uses(pdf):
+        objgen = use.program.objgen
+        if objgen not in parsed:
+            parsed[objgen] = parse(use.program.read_bytes())
+        program = parsed[objgen]
+        index = originals.match(program, use.gids) if program is not None else None
+        if index is not None:
+            groups.setdefault(index, []).append((use, program.data == originals.fonts[index].data))
+    for index in sorted(groups):
+        members = groups[index]
+        if len({use.program.objgen for use, _whole in members}) < 2:
+            continue
+        programs = {use.program.objgen: parsed[use.program.objgen] for use, _whole in members}
+        notdef = any(font.has_outline(0) for font in programs.values())
+        whole = any(is_whole for _use, is_whole in members)
+        gids = None if whole else frozenset(g for use, _ in members for g in use.gids
+                                            if g < originals.fonts[index].num_glyphs)
+        made = originals.shared(index, gids, notdef)
+        if made is None:
+            continue
+        tag, compressed, length = made
+        stream = pikepdf.Stream(pdf, b"")
+        stream.write(compressed, filter=pikepdf.Name.FlateDecode)
+        stream.Length1 = length
+        for use, _whole in members:
+            use.descriptor.FontFile2 = stream
+            if "/CIDSet" in use.descriptor:  # would list the glyphs of the part's own subset
+                del use.descriptor["/CIDSet"]
+            for obj, field in ((use.font, "/BaseFont"), (use.cid_font, "/BaseFont"), (use.descriptor, "/FontName")):
+                if isinstance(obj.get(field), pikepdf.Name):
+                    obj[field] = pikepdf.Name(f"/{tag}+{_TAG_RE.sub('', str(obj[field])[1:])}")
+
+
+def _uses(pdf: pikepdf.Pdf) -> Iterator[_Use]:
+    """Every TrueType CID font of the pages, their forms and annotations, and the form's default
+    resources; each once."""
+    seen: set[tuple[int, int]] = set()
+    for font in _fonts(pdf):
+        if font.objgen in seen or font.get("/Subtype") != "/Type0":
+            continue
+        seen.add(font.objgen)
+        descendants = font.get("/DescendantFonts")
+        if not isinstance(descendants, pikepdf.Array) or len(descendants) != 1:
+            continue
+        cid_font = descendants[0]
+        descriptor = cid_font.get("/FontDescriptor")
+        if cid_font.get("/Subtype") != "/CIDFontType2" or cid_font.get("/CIDToGIDMap") != "/Identity" \
+                or not isinstance(descriptor, pikepdf.Dictionary):
+            continue
+        program, widths = descriptor.get("/FontFile2"), cid_font.get("/W")
+        if isinstance(program, pikepdf.Stream) and program.is_indirect and isinstance(widths, pikepdf.Array):
+            gids = _cids(widths)
+            if gids:
+                yield _Use(font, cid_font, descriptor, program, gids)
+
+
+def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    seen: set[tuple[int, int]] = set()
+    stack: list[pikepdf.Object] = []
+    for page in pdf.pages:
+        stack.append(page.obj.get("/Resources"))
+        for annotation in page.obj.get("/Annots", ()):
+            for appearance in annotation.get("/AP", {}).values():
+                stack.extend(appearance.values() if isinstance(appearance, pikepdf.Dictionary)
+                             and not isinstance(appearance, pikepdf.Stream) else [appearance])
+    if "/AcroForm" in pdf.Root:
+        stack.append(pdf.Root.AcroForm.get("/DR"))
+    while stack:
+        obj = stack.pop()
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if isinstance(obj, pikepdf.Stream):  # a form or a pattern: its own resources
+            stack.append(obj.get("/Resources"))
+            continue
+        yield from obj.get("/Font", {}).values()
+        for kind in ("/XObject", "/Pattern"):
+            stack.extend(obj.get(kind, {}).values())
+
+
+_TOKEN_RE = re.compile(rb"\[|\]|[-+]?[0-9.]+")
+
+
+def _cids(widths: pikepdf.Array) -> frozenset[int]:
+    """The CIDs a ``/W`` array gives widths for (``c [w1 w2 ...]`` and ``c_first c_last w``)."""
+    written = widths.unparse()
+    if b"R" in written:  # an indirect array of widths: not WeasyPrint's
+        return frozenset()
+    tokens = _TOKEN_RE.findall(written)[1:-1]
+    cids: set[int] = set()
+    i = 0
+    try:
+        while i < len(tokens):
+            first = int(tokens[i])
+            if tokens[i + 1] == b"[":
+                end = tokens.index(b"]", i + 2)
+                cids.update(range(first, first + end - i - 2))
+                i = end + 1
+            else:
+                cids.update(range(first, int(tokens[i + 1]) + 1))
+                i += 3
+    except (ValueError, IndexError):
+        return frozenset()
+    return frozenset(cids)
