@@ -132,30 +132,37 @@ class _Use:
     descriptor: pikepdf.Dictionary
     program: pikepdf.Stream
     gids: frozenset[int]
+    """The glyphs it draws: those its ``/W`` gives widths for."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """A font dictionary whose program was made of a known file."""
+
+    use: _Use
+    whole: bool
+    """Its program is the whole file (WeasyPrint does not subset a font that form fields use)."""
+    notdef: bool
+    """Its program draws glyph 0 (for a character no font has)."""
 
 
 def share(pdf: pikepdf.Pdf, originals: Originals) -> None:
     """Give the font dictionaries of ``pdf`` made of the same original one program (see the
     module doc); fonts whose original is not found keep theirs."""
-    groups: dict[int, list[tuple[_Use, bool]]] = {}
-    parsed: dict[tuple[int, int], Sfnt | None] = {}
+    groups: dict[int, list[_Member]] = {}
     for use in _uses(pdf):
-        objgen = use.program.objgen
-        if objgen not in parsed:
-            parsed[objgen] = parse(use.program.read_bytes())
-        program = parsed[objgen]
+        program = parse(use.program.read_bytes())  # one at a time: a long course has thousands
         index = originals.match(program, use.gids) if program is not None else None
         if index is not None:
-            groups.setdefault(index, []).append((use, program.data == originals.fonts[index].data))
+            groups.setdefault(index, []).append(
+                _Member(use, program.data == originals.fonts[index].data, program.has_outline(0)))
     for index in sorted(groups):
         members = groups[index]
-        if len({use.program.objgen for use, _whole in members}) < 2:
+        if len({member.use.program.objgen for member in members}) < 2:
             continue
-        programs = {use.program.objgen: parsed[use.program.objgen] for use, _whole in members}
-        notdef = any(font.has_outline(0) for font in programs.values())
-        whole = any(is_whole for _use, is_whole in members)
-        gids = None if whole else frozenset(g for use, _ in members for g in use.gids
-                                            if g < originals.fonts[index].num_glyphs)
+        notdef = any(member.notdef for member in members)
+        gids = None if any(member.whole for member in members) else frozenset(
+            gid for member in members for gid in member.use.gids if gid < originals.fonts[index].num_glyphs)
         made = originals.shared(index, gids, notdef)
         if made is None:
             continue
@@ -163,7 +170,7 @@ def share(pdf: pikepdf.Pdf, originals: Originals) -> None:
         stream = pikepdf.Stream(pdf, b"")
         stream.write(compressed, filter=pikepdf.Name.FlateDecode)
         stream.Length1 = length
-        for use, _whole in members:
+        for use in (member.use for member in members):
             use.descriptor.FontFile2 = stream
             if "/CIDSet" in use.descriptor:  # would list the glyphs of the part's own subset
                 del use.descriptor["/CIDSet"]
