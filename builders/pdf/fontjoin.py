@@ -215,41 +215,48 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
         stack.append(pdf.Root.AcroForm.get("/DR"))
     while stack:
         obj = stack.pop()
-        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) or not _first_time(obj, seen):
             continue
-        if obj.is_indirect:
-            if obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
         if isinstance(obj, pikepdf.Stream):  # a form or a pattern: its own resources
             stack.append(obj.get("/Resources"))
             continue
-        yield from obj.get("/Font", {}).values()
-        for kind in ("/XObject", "/Pattern"):
-            stack.extend(obj.get(kind, {}).values())
+        for kind in ("/Font", "/XObject", "/Pattern"):
+            named = obj.get(kind)  # often one dictionary that the resources of many forms share
+            if isinstance(named, pikepdf.Dictionary) and _first_time(named, seen):
+                if kind == "/Font":
+                    yield from named.values()
+                else:
+                    stack.extend(named.values())
 
 
-_TOKEN_RE = re.compile(rb"\[|\]|[-+]?[0-9.]+")
+def _first_time(obj: pikepdf.Object, seen: set[tuple[int, int]]) -> bool:
+    """False for an indirect object met before (a direct one is always met the first time)."""
+    if not obj.is_indirect:
+        return True
+    if obj.objgen in seen:
+        return False
+    seen.add(obj.objgen)
+    return True
+
+
+_RUN_RE = re.compile(rb"(\d+)\s*\[([^\]]*)\]")
+"""``c [w1 w2 ...]`` in a ``/W`` array: widths of CIDs c, c + 1, ..."""
 
 
 def _cids(widths: pikepdf.Array) -> frozenset[int]:
     """The CIDs a ``/W`` array gives widths for (``c [w1 w2 ...]`` and ``c_first c_last w``)."""
-    written = widths.unparse()
-    if b"R" in written:  # an indirect array of widths: not WeasyPrint's
-        return frozenset()
-    tokens = _TOKEN_RE.findall(written)[1:-1]
+    written = widths.unparse().strip()
+    if not written.startswith(b"[") or not written.endswith(b"]") or b"R" in written:
+        return frozenset()  # an indirect array of widths: not WeasyPrint's
     cids: set[int] = set()
-    i = 0
+    for first, run in _RUN_RE.findall(written[1:-1]):
+        cids.update(range(int(first), int(first) + len(run.split())))
+    rest = _RUN_RE.sub(b" ", written[1:-1]).split()
+    if len(rest) % 3:
+        return frozenset()
     try:
-        while i < len(tokens):
-            first = int(tokens[i])
-            if tokens[i + 1] == b"[":
-                end = tokens.index(b"]", i + 2)
-                cids.update(range(first, first + end - i - 2))
-                i = end + 1
-            else:
-                cids.update(range(first, int(tokens[i + 1]) + 1))
-                i += 3
-    except (ValueError, IndexError):
+        for first, last in zip(rest[::3], rest[1::3]):
+            cids.update(range(int(first), int(last) + 1))
+    except ValueError:
         return frozenset()
     return frozenset(cids)

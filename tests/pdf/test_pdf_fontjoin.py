@@ -142,3 +142,9 @@ def test_a_shared_program_comes_from_the_store(two_parts: list[PartPdf], tmp_pat
     merge(two_parts, tmp_path / "apart.pdf")
     assert page_texts(tmp_path / "warm.pdf") == page_texts(tmp_path / "apart.pdf")
     assert (tmp_path / "warm.pdf").stat().st_size < (tmp_path / "apart.pdf").stat().st_size
+
+
+def test_the_glyphs_a_font_draws_are_read_from_its_widths() -> None:
+    widths = pikepdf.Array([3, pikepdf.Array([318]), 11, pikepdf.Array([390, 390.5]), 20, 22, 500])
+    assert fontjoin._cids(widths) == {3, 11, 12, 20, 21, 22}
+    assert fontjoin._cids(pikepdf.Array([1, 2])) == frozenset(), "not whole: no glyph is known"
