@@ -251,7 +251,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
     """builder -> the page map it was given (a guess until its provider is done)."""
     names = {b.name for b in builders}
     for builder, part in units:
-        tasks(_task(builder.name, part), "waiting", 0, 0)
+        tasks(workers.task_name(builder.name, part), "waiting", 0, 0)
 
     def provider(builder: Builder) -> str | None:
         name = NEEDS_PAGE_MAP.get(builder.name)
@@ -290,7 +290,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
         if guessed_wrong(builder):  # built with last time's page map, which has changed: again
             waiting.append((builder, part))
             return
-        tasks(_task(builder.name, part), "done", 0, 0)
+        tasks(workers.task_name(builder.name, part), "done", 0, 0)
         pieces[builder.name][part] = result
         if result.page_map is not None:
             provided(builder.name, result.page_map)
@@ -306,7 +306,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
         if event[0] == "page map":
             provided(event[1], event[2])
         else:
-            tasks(_task(*event[1:3]), "running", *event[3:])
+            tasks(workers.task_name(*event[1:3]), "running", *event[3:])
 
     shipped = workers.pickled(course, f"{os.getpid()}-{time.monotonic_ns()}")
     running: dict[Future[BuildResult], tuple[Builder, str]] = {}
@@ -315,8 +315,8 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
             while waiting or running:
                 for builder, part in [u for u in waiting if ready(u[0]) and u not in running.values()]:
                     waiting.remove((builder, part))
-                    progress(f"building {_task(builder.name, part)}")
-                    tasks(_task(builder.name, part), "running", 0, 0)
+                    progress(f"building {workers.task_name(builder.name, part)}")
+                    tasks(workers.task_name(builder.name, part), "running", 0, 0)
                     future = pool.submit(workers.build_in_worker, builder, shipped, staging,
                                          context_for(builder, part))
                     running[future] = (builder, part)
@@ -326,11 +326,10 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
                 workers.stop_if_requested()
                 for future in done:
                     finished(*running.pop(future), future.result())
-        except BrokenProcessPool as exc:
-            workers.stop(pool)
-            raise BuildError("a build process was stopped from outside (killed?); nothing was changed") from exc
-        except BaseException:
+        except BaseException as exc:
             workers.stop(pool)  # before the staging folder goes: a worker may still be writing there
+            if isinstance(exc, BrokenProcessPool):
+                raise BuildError("a build process was stopped from outside (killed?); nothing was changed") from exc
             raise
     return results
 
@@ -348,11 +347,7 @@ def _run_serially(builders: list[Builder], course: Course, staging: Path, contex
         page_map = results[name].page_map if name in results else page_maps.get(name)
         unit = BuildContext(options=context.options, page_map=page_map, cache=context.cache,
                             reuse=context.reuse, jobs=context.jobs, cores=context.jobs)
-        unit.progress = lambda task, done, total, name=builder.name: tasks(_task(name, task), "running", done, total)
+        unit.progress = lambda task, done, total, name=builder.name: tasks(workers.task_name(name, task), "running", done, total)
         results[builder.name] = workers.build_one(builder, course, staging, unit)
         tasks(builder.name, "done", 0, 0)
     return results
-
-
-def _task(name: str, part: str) -> str:
-    return f"{name} ({part})" if part else name

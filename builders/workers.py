@@ -130,8 +130,7 @@ def build_in_worker(builder: Builder, course: tuple[str, bytes], staging: Path,
     except Exception as exc:  # noqa: BLE001 - a bug: keep what a person needs to find it, as text
         import traceback
 
-        name = f"{builder.name} ({context.part})" if context.part else builder.name
-        crash = WorkerCrash(f"{name}: {type(exc).__name__}: {exc}")
+        crash = WorkerCrash(f"{task_name(builder.name, context.part)}: {type(exc).__name__}: {exc}")
         crash.add_note("".join(traceback.format_exception(exc)))
         raise crash from None
 
@@ -146,6 +145,11 @@ def _picklable(exc: CoursepackError) -> CoursepackError:
         plain.exit_code = exc.exit_code
         return plain
     return exc
+
+
+def task_name(name: str, part: str) -> str:
+    """How a format, or one part of it, is named in progress lines and errors: "pdf (workbook)"."""
+    return f"{name} ({part})" if part else name
 
 
 def build_one(builder: Builder, course: Course, staging: Path, context: BuildContext) -> BuildResult:

@@ -260,7 +260,7 @@ def test_an_edition_with_few_parts_to_lay_out_uses_every_core(monkeypatch: pytes
     record = tmp_path / "in_parallel.log"
     original = parts.in_parallel
 
-    def recording(work, items, jobs):  # noqa: ANN001, ANN202 - a spy on the real function
+    def recording(work: object, items: list, jobs: int) -> object:  # a spy on the real function
         with record.open("a") as log:
             log.write(f"{len(items)} {jobs}\n")
         return original(work, items, jobs)
@@ -271,7 +271,8 @@ def test_an_edition_with_few_parts_to_lay_out_uses_every_core(monkeypatch: pytes
     out = tmp_path / "out"
     build_module.build(course, out, ["pdf"], BuildOptions(), jobs=2, force=True)
     cold = [tuple(map(int, line.split())) for line in record.read_text().splitlines()]
-    assert cold and all(jobs == 1 for items, jobs in cold if items > 2)  # each edition: its share
+    assert any(items > 2 for items, _ in cold)
+    assert all(jobs == 1 for items, jobs in cold if items > 2)  # each edition: its share
     record.unlink()
     for lesson in sorted((course / "lessons").glob("*.md"))[:2]:
         lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")

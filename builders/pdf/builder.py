@@ -86,12 +86,16 @@ class PdfBuilder(Builder):
         lessons = lesson_views(course)
         editions = [part for part in self.parts(context.options) if context.part in ("", part)]
         paths, printed = [], None
+
+        def workbook_pages(pages: dict[str, str]) -> PageMap:
+            return PageMap(source=file_name(course, "workbook"), pages=pages)
+
         for edition in editions:
             target = staging / file_name(course, edition)
-            placed = ((lambda pages: context.offer(PageMap(source=file_name(course, "workbook"), pages=pages)))
-                      if edition == "workbook" else (lambda pages: None))
-            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context, placed)
+            placed = (lambda pages: context.offer(workbook_pages(pages))) if edition == "workbook" else None
+            pages = build_edition(course, edition, size, lessons, target, self.part_bytes, context,
+                                  placed or (lambda pages: None))
             paths.append(target)
             if edition == "workbook":
-                printed = PageMap(source=file_name(course, "workbook"), pages=pages)
+                printed = workbook_pages(pages)
         return BuildResult(paths=paths, page_map=printed)

@@ -161,8 +161,8 @@ class Renderer:
 
     def close(self) -> None:
         """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
-        folder = getattr(self.fonts, "_folder", None)
-        if folder is not None and self.fonts is not None:
+        folder = getattr(self.fonts, "_folder", None)  # no fonts yet: nothing was laid out
+        if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
             self.fonts._folder = None
 

@@ -75,12 +75,17 @@ class SlowRightPartsBuilder(PartsBuilder):
     def build(self, course: Course, staging: Path, context: BuildContext) -> BuildResult:
         result = super().build(course, staging, context)
         if context.part == "right":
-            book = staging / f"{course.id}.book"
-            deadline = time.monotonic() + 10
-            while not book.exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            (staging.parent / "right-saw-book").write_text(str(book.exists()))
+            _note_whether_the_book_comes(course, staging, "right-saw-book")
         return result
+
+
+def _note_whether_the_book_comes(course: Course, staging: Path, note: str) -> None:
+    """Wait (up to 10 s) until the book exists in ``staging``; write beside it whether it came."""
+    book = staging / f"{course.id}.book"
+    deadline = time.monotonic() + 10
+    while not book.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (staging.parent / note).write_text(str(book.exists()))
 
 
 class _Unpicklable:
@@ -148,9 +153,5 @@ class EarlyPagesBuilder(PagesBuilder):
         result = super().build(course, staging, context)
         assert result.page_map is not None
         context.offer(result.page_map)
-        book = staging / f"{course.id}.book"
-        deadline = time.monotonic() + 10
-        while not book.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        (staging.parent / "pages-saw-book").write_text(str(book.exists()))
+        _note_whether_the_book_comes(course, staging, "pages-saw-book")
         return result
