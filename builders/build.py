@@ -93,6 +93,7 @@ def build(
         progress("checking the course")
         course, warnings = _loaded(Path(course_dir))
         warnings += _checks(course, stale, options)
+        workers.parent_done()
         if strict and warnings:
             raise StrictError(warnings)
         written = _build_locked(builders, course, out, options, formats, stale, keys, pool, force, jobs,

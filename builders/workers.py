@@ -36,6 +36,8 @@ EVENTS = None
 """A queue, inherited by the workers, that carries to the parent their progress,
 ("progress", format, task, done, total), and page maps known ahead of time, ("page map",
 format, page map)."""
+_PARENTS_TURN: Semaphore | None = None
+"""The turn the parent holds while it loads the course (see :func:`start`)."""
 _COURSE: tuple[str, Course] | None = None
 """In a worker: the course it was sent last, by its token (a worker may run several jobs)."""
 
@@ -63,20 +65,33 @@ def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ProcessPoolEx
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    global EVENTS
+    global EVENTS, _PARENTS_TURN
     fork = multiprocessing.get_context("fork")
     EVENTS = fork.SimpleQueue()
-    # one core stays with the parent; the workers take turns on the others, so that the first
-    # is ready soonest (an incremental build often needs only one of them to lay anything out)
-    turns = fork.BoundedSemaphore(max(1, min(workers, (os.cpu_count() or 1) - 1)))
+    # the parent keeps a core until it has loaded the course (parent_done); the workers take
+    # turns on the others, so that the first is ready soonest (an incremental build often needs
+    # only one of them to lay anything out), and the next starts when the parent is done
+    cores = os.cpu_count() or 1
+    turns = fork.BoundedSemaphore(max(1, min(workers, cores)))
+    _PARENTS_TURN = turns if min(workers, cores) > 1 and turns.acquire(block=False) else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_init,
                                initargs=(os.getpid(), preload, turns))
     pool.submit(int)  # with "fork", the first job starts every worker process
     return pool
 
 
+def parent_done() -> None:
+    """The parent has loaded and checked the course: its core goes to the next worker's imports."""
+    global _PARENTS_TURN
+    if _PARENTS_TURN is not None:
+        _PARENTS_TURN.release()
+        _PARENTS_TURN = None
+
+
 def stop(pool: ProcessPoolExecutor) -> None:
     """Kill the workers (an interrupt or a failure: what they are doing is wasted anyway)."""
+    global _PARENTS_TURN
+    _PARENTS_TURN = None
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.kill()
     pool.shutdown(wait=True, cancel_futures=True)

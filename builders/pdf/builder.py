@@ -11,16 +11,21 @@ parts (:mod:`builders.pdf.parts`, with :mod:`builders.pdf.render`) that
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..base import BuildContext, Builder, BuildOptions, BuildResult, PageMap
 from ..diagnostics import BuildError, Diagnostic
-from ..incremental import Store
+from ..incremental import Entry, Store, key
 from ..model import Course
 from .coverage import unprintable
 from .fonts import FontSet
 from .html import Edition, LessonView, lesson_views, stylesheet
+
+if TYPE_CHECKING:
+    from .merge import PartPdf
 
 
 def page_size(course: Course, options: BuildOptions) -> str:
@@ -57,12 +62,33 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
         pages = {anchor: label for part in laid for anchor, label in part.page_map.items()}
         placed(pages)
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
+        parts = [PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None]
+        numbers = stamps(course, renderer, last, store)
+        name = joined_key(renderer.identity, parts, numbers)
+        entry = store.get(name) if store is not None else None
+        if entry is not None and entry.data.startswith(b"%PDF-"):
+            target.write_bytes(entry.data)
+            return pages
         try:
-            merge([PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None],
-                  target, stamps(course, renderer, last, store), CHUNK, Originals(fonts.programs(), store))
+            merge(parts, target, numbers, CHUNK, Originals(fonts.programs(), store))
         except pikepdf.PdfError as exc:
             raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
+        if store is not None:
+            store.put(name, Entry({}, target.read_bytes()))
     return pages
+
+
+def joined_key(identity: str, parts: Sequence[PartPdf], numbers: Sequence[bytes]) -> str:
+    """The store key of an edition joined from ``parts`` and the page-number stamps: an edition
+    whose parts are all as they were (an edit elsewhere) is not joined again."""
+    import pikepdf
+
+    from .stamps import CHUNK
+
+    return key("pdf joined", identity, pikepdf.__version__, pikepdf.__libqpdf_version__, str(CHUNK),
+               *(f"{hashlib.sha256(part.data).hexdigest()} {part.pages} {part.first} {list(part.blank)}"
+                 for part in parts),
+               *(hashlib.sha256(stamp).hexdigest() for stamp in numbers))
 
 
 class PdfBuilder(Builder):

@@ -79,24 +79,24 @@ class PartNumbers:
 
     first_page: int = 1
     figures_before: int = 0
-    total_pages: int | None = None
-    """The edition's page count, stated in the front matter."""
 
 
 def part_html(course: Course, edition: Edition, page_size: str, part: Part, numbers: PartNumbers,
               lessons: tuple[LessonView, ...], *, standalone: bool = False) -> str:
     """The HTML of one part. Its stylesheet is :func:`stylesheet`, which the renderer parses
-    once for all parts; ``standalone`` puts it in the document instead."""
+    once for all parts; ``standalone`` puts it in the document instead (and the contents
+    finds its page numbers with ``target-counter()``, where a part leaves slots for them:
+    :mod:`builders.pdf.slots`)."""
     key = edition == "answer-key"
     strings = course.strings
     css = part_css(numbers)
     if standalone:
-        css = Markup(stylesheet(course, edition, page_size) + "\n" + css)
+        css = Markup(stylesheet(course, edition, page_size)) + "\n" + css  # our CSS: course words in it are css_string()s
     return formulas_as_images(render(
         "pdf/answer-key.html.jinja" if key else "pdf/workbook.html.jinja",
         course=course, s=strings, title=f"{course.title} · {strings.answer_key}" if key else course.title,
         edition=edition, key=key, fillable=edition == "fillable", part=part, all_lessons=lessons,
-        glossary=course.glossary, css=css, total_pages=numbers.total_pages,
+        glossary=course.glossary, css=css, slots=not standalone,
         prompt=_prompt_writer(key, edition == "fillable"), zip=zip, bibliography=gather(course.lessons),
     ))
 

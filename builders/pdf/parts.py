@@ -8,11 +8,14 @@ anyway: the front matter (cover and contents), each lesson (with its worksheet; 
 key, each worksheet), the answer key's grid, the glossary. Each part is laid out alone, written
 as its own PDF, and :mod:`builders.pdf.merge` joins them.
 
-Nothing in a body part depends on where it lands: it prints no page number (the join stamps
-them), a link to another part prints no page number either (it is a link in the PDF), and it
-begins on a right-hand page wherever it lands. Only the figure numbers before it come in. So the
-body's parts are laid out first, in any order; then the front matter, numbered i, ii, ... (its
-length moves no body page), lists the pages where they landed and how many there are.
+Nothing in a part depends on where the parts land: a body part prints no page number (the
+join stamps them), a link to another part prints no page number either (it is a link in the
+PDF), and each part begins on a right-hand page wherever it lands. Only the figure numbers
+before it come in. The front matter (numbered i, ii, ..., so its length moves no body page)
+lists where the body's parts landed and how many pages there are, but it is laid out with empty
+slots for those numbers, which are drawn in once the body is placed (:mod:`builders.pdf.slots`).
+So every part is laid out in any order, and a lesson that grows by a page lays out nothing but
+itself.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from .html import Edition, LessonView, Part, PartNumbers, part_css, part_html
 from .merge import XREF_URL
 from .pool import in_parallel
 from .render import ID_RE, Renderer, page_map
+from .slots import Slot, fill, find
 
 PART_BYTES = 1
 """About how much lesson HTML one part holds at most (a lesson is never split): 1, one lesson
@@ -61,6 +65,8 @@ class LaidOutPart:
     """Indexes of its pages left blank (they print no page number)."""
     first: int = 0
     """The page number it begins on, once placed; 0 for the front matter (numbered i, ii...)."""
+    slots: tuple[Slot, ...] = ()
+    """Where the front matter's numbers go (see :mod:`builders.pdf.slots`)."""
 
 
 def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
@@ -87,8 +93,8 @@ def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
 
 
 class EditionLayout:
-    """Lays out the parts of one edition: first the body's, each as if it began on page 1 (where
-    it lands changes nothing in it), then the front matter, whose contents list where they landed.
+    """Lays out the parts of one edition, each as if it began on page 1 (where it lands changes
+    nothing in it), then places them and fills in the front matter's numbers.
 
     With a ``store``, a part whose HTML, stylesheet, images, fonts and code are those of an
     earlier layout is taken from it instead of being laid out again: the same steps in the same
@@ -112,27 +118,28 @@ class EditionLayout:
 
     def run(self) -> list[LaidOutPart]:
         """The parts in order, each with the page number it begins on (0: the front matter)."""
-        body = [i for i, part in enumerate(self.parts) if not part.front]
-        laid = self._lay_out_body(body)
+        laid = self._lay_out_parts()
         first, known = 1, {}
-        for i in body:
-            laid[i] = placed(laid[i], first)
-            known.update(laid[i].anchors)
-            first += laid[i].pages + laid[i].pages % 2
         for i, part in enumerate(self.parts):
-            if part.front:
-                targets = tuple((a, str(known[a])) for a in self.outside[i] if a in known)
-                numbers = PartNumbers(1, self.figures_before[i], total_pages=first - 1)
-                laid[i] = self._lay_out(i, part, Inputs(numbers, targets))
+            if not part.front:
+                laid[i] = placed(laid[i], first)
+                known.update({anchor: str(number) for anchor, number in laid[i].anchors.items()})
+                first += laid[i].pages + laid[i].pages % 2
+        for i, part in enumerate(self.parts):
+            if part.front and laid[i].slots:
+                front = laid[i]
+                assert front.pdf is not None
+                pdf = fill(front.pdf, front.slots, known, first - 1, self.course, self.renderer, self.store)
+                laid[i] = replace(front, pdf=pdf)
         self.progress(len(self.parts), len(self.parts))
         return [laid[i] for i in range(len(self.parts))]
 
-    def _lay_out_body(self, body: list[int]) -> dict[int, LaidOutPart]:
-        """Every body part, from the store or laid out ``jobs`` at a time (``cores`` at a time
-        when there are no more than that: an incremental build's few)."""
+    def _lay_out_parts(self) -> dict[int, LaidOutPart]:
+        """Every part, from the store or laid out ``jobs`` at a time (``cores`` at a time when
+        there are no more than that: an incremental build's few)."""
         todo: dict[int, tuple[str, Inputs, str]] = {}
         laid: dict[int, LaidOutPart] = {}
-        for i in body:
+        for i in range(len(self.parts)):
             inputs = Inputs(PartNumbers(1, self.figures_before[i]), tuple((a, "") for a in self.outside[i]))
             html = link_across_parts(self._numbered(i, inputs.numbers), dict(inputs.targets))
             name = key("pdf part", self.renderer.identity, html)
@@ -146,27 +153,15 @@ class EditionLayout:
         jobs = self.cores if len(todo) <= self.cores else self.jobs
         if todo and jobs > 1:
             self.renderer.prepare()  # once, before the layout processes fork
-        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2]), list(todo), jobs):
+        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2], front=self.parts[i].front),
+                                     list(todo), jobs):
             laid[i] = result
             if self.store is not None:
                 self.store.put(todo[i][2], _to_entry(result))
             self.progress(len(laid), len(self.parts))
         return laid
 
-    def _lay_out(self, i: int, part: Part, inputs: Inputs) -> LaidOutPart:
-        html = link_across_parts(self._html(part, inputs.numbers), dict(inputs.targets))
-        if self.store is None:
-            return self._laid_out_now(html, inputs)
-        name = key("pdf part", self.renderer.identity, html)
-        entry = self.store.get(name)
-        cached = _from_entry(entry, inputs) if entry is not None else None
-        if cached is not None:
-            return cached
-        laid = self._laid_out_now(html, inputs)
-        self.store.put(name, _to_entry(laid))
-        return laid
-
-    def _laid_out_now(self, html: str, inputs: Inputs) -> LaidOutPart:
+    def _laid_out_now(self, html: str, inputs: Inputs, front: bool = False) -> LaidOutPart:
         try:
             document = self.renderer.layout(html)
             pdf = self.renderer.pdf(document)
@@ -178,15 +173,15 @@ class EditionLayout:
                 anchors.setdefault(anchor, number)
         printed = page_map(document, html, self.course.anchors) if self.edition == "workbook" else {}
         blank = tuple(n for n, page in enumerate(document.pages) if _blank(page))
-        return LaidOutPart(inputs, len(document.pages), anchors, printed, pdf, blank)
+        slots = find(document, self.course.direction == "rtl") if front else ()
+        return LaidOutPart(inputs, len(document.pages), anchors, printed, pdf, blank, slots=slots)
 
     def _html(self, part: Part, numbers: PartNumbers) -> str:
         return part_html(self.course, self.edition, self.page_size, part, numbers, self.lessons)
 
     def _numbered(self, i: int, numbers: PartNumbers) -> str:
-        """A body part's HTML with ``numbers``: its draft with another numbering rule (the
-        only thing they change in a body part), without rendering its template again."""
-        assert numbers.total_pages is None and not self.parts[i].front
+        """A part's HTML with ``numbers``: its draft with another numbering rule (the only
+        thing they change in a part), without rendering its template again."""
         draft = part_css(PartNumbers())
         assert draft in self.drafts[i]
         return self.drafts[i].replace(draft, part_css(numbers), 1)
@@ -206,22 +201,25 @@ def _blank(page: object) -> bool:
 
 def _to_entry(laid: LaidOutPart) -> Entry:
     meta = {"pages": laid.pages, "anchors": dict(laid.anchors), "page_map": dict(laid.page_map),
-            "pdf": laid.pdf is not None, "blank": list(laid.blank)}
+            "pdf": laid.pdf is not None, "blank": list(laid.blank), "slots": [slot.as_list() for slot in laid.slots]}
     return Entry(meta, laid.pdf or b"")
 
 
 def _from_entry(entry: Entry, inputs: Inputs) -> LaidOutPart | None:
     """The stored layout, or None if its facts are not what :func:`_to_entry` writes."""
     meta = entry.meta
-    pages, anchors, printed, has_pdf, blank = (meta.get(k) for k in ("pages", "anchors", "page_map", "pdf", "blank"))
-    if not (isinstance(pages, int) and isinstance(anchors, dict) and isinstance(printed, dict)
+    pages, anchors, printed, has_pdf, blank, slots = (
+        meta.get(k) for k in ("pages", "anchors", "page_map", "pdf", "blank", "slots"))
+    read = [Slot.from_list(item) for item in slots] if isinstance(slots, list) else [None]
+    if not (isinstance(pages, int) and isinstance(anchors, dict) and isinstance(printed, dict) and None not in read
             and isinstance(blank, list) and all(isinstance(n, int) for n in blank)
             and has_pdf is True and all(isinstance(v, int) for v in anchors.values())
             and all(isinstance(v, str) for v in printed.values())):
         return None
     if has_pdf and not entry.data.startswith(b"%PDF-"):
         return None
-    return LaidOutPart(inputs, pages, anchors, printed, entry.data if has_pdf else None, tuple(blank))
+    return LaidOutPart(inputs, pages, anchors, printed, entry.data if has_pdf else None, tuple(blank),
+                       slots=tuple(slot for slot in read if slot is not None))
 
 
 def _anchor(href: str) -> str:

@@ -152,12 +152,16 @@ class Renderer:
     def pdf(self, document: Document) -> bytes:
         return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_forms=self.forms)
 
-    def untagged_pdf(self, html: str) -> bytes:
-        """Pages drawn over others as artifacts (:mod:`builders.pdf.stamps`): no tags of their own."""
+    def untagged(self, html: str) -> Document:
+        """Pages drawn over others (:mod:`builders.pdf.stamps`, :mod:`builders.pdf.slots`): no
+        tags of their own."""
         page_html = HTML(string=html, base_url=BASE_URL, url_fetcher=self.fetcher)
         stylesheet = self.stylesheet
         return _fetching(lambda: page_html.render(font_config=self.fonts, stylesheets=[stylesheet],
-                                                  cache=self.images).write_pdf())
+                                                  cache=self.images))
+
+    def untagged_pdf(self, html: str) -> bytes:
+        return self.untagged(html).write_pdf()
 
     def close(self) -> None:
         """Remove the folder where WeasyPrint keeps its copies of the ``@font-face`` fonts."""
