@@ -49,7 +49,8 @@ class Inputs:
 
     numbers: PartNumbers
     targets: tuple[tuple[str, str], ...]
-    """Anchors in other parts that this part links to -> the page label it prints ("": none)."""
+    """Anchors in other parts that this part links to -> the page label it prints: "" (none) in a
+    build, where no part prints another's page numbers (the contents' are drawn into slots)."""
 
 
 @dataclass(frozen=True, slots=True)
