@@ -10,8 +10,6 @@ for every YAML file a course has, so no later stage ever sees such a value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import yaml
 
 from .textfile import FORBIDDEN_CHAR
@@ -38,8 +36,9 @@ class NodeProblem(Exception):
 
 def check(root: yaml.Node) -> None:
     """Raise :class:`NodeProblem` for the first node that is unsafe or meaningless to build."""
-    nodes = list(_distinct(root))
-    _measure(root, len(nodes) + MAX_ALIAS_NODES)
+    nodes, shared, height = _survey(root)
+    if shared or height > MAX_DEPTH:  # else no alias can expand, loop or nest too deep: nothing to measure
+        _measure(root, len(nodes) + MAX_ALIAS_NODES)
     for node in nodes:
         _check_one(node)
 
@@ -52,15 +51,23 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _distinct(root: yaml.Node) -> Iterator[yaml.Node]:
-    seen, todo = {id(root)}, [root]
+def _survey(root: yaml.Node) -> tuple[list[yaml.Node], bool, int]:
+    """Every distinct node; whether any is reached twice (an alias); the height of the tree
+    (meaningful when none is)."""
+    nodes: list[yaml.Node] = []
+    seen, todo = {id(root)}, [(root, 1)]
+    shared, height = False, 0
     while todo:
-        node = todo.pop()
-        yield node
+        node, level = todo.pop()
+        nodes.append(node)
+        height = max(height, level)
         for child in _children(node):
-            if id(child) not in seen:
+            if id(child) in seen:
+                shared = True
+            else:
                 seen.add(id(child))
-                todo.append(child)
+                todo.append((child, level + 1))
+    return nodes, shared, height
 
 
 def _check_one(node: yaml.Node) -> None:
