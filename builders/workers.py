@@ -71,9 +71,12 @@ def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ProcessPoolEx
     # the parent keeps a core until it has loaded the course (parent_done); the workers take
     # turns on the others, so that the first is ready soonest (an incremental build often needs
     # only one of them to lay anything out), and the next starts when the parent is done
-    cores = os.cpu_count() or 1
-    turns = fork.BoundedSemaphore(max(1, min(workers, cores)))
-    _PARENTS_TURN = turns if min(workers, cores) > 1 and turns.acquire(block=False) else None
+    shared = min(workers, os.cpu_count() or 1)
+    turns = fork.BoundedSemaphore(max(1, shared))
+    _PARENTS_TURN = None
+    if shared > 1:
+        turns.acquire()  # free now: the workers are not forked yet
+        _PARENTS_TURN = turns
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_init,
                                initargs=(os.getpid(), preload, turns))
     pool.submit(int)  # with "fork", the first job starts every worker process

@@ -64,7 +64,7 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
         parts = [PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None]
         numbers = stamps(course, renderer, last, store)
-        name = joined_key(renderer.identity, parts, numbers)
+        name = joined_key(renderer.identity, parts, numbers, CHUNK)
         entry = store.get(name) if store is not None else None
         if entry is not None and entry.data.startswith(b"%PDF-"):
             target.write_bytes(entry.data)
@@ -78,14 +78,13 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
     return pages
 
 
-def joined_key(identity: str, parts: Sequence[PartPdf], numbers: Sequence[bytes]) -> str:
-    """The store key of an edition joined from ``parts`` and the page-number stamps: an edition
-    whose parts are all as they were (an edit elsewhere) is not joined again."""
+def joined_key(identity: str, parts: Sequence[PartPdf], numbers: Sequence[bytes], chunk: int) -> str:
+    """The store key of an edition joined from ``parts`` and the page-number stamps (``chunk``
+    pages each): an edition whose parts are all as they were (an edit elsewhere) is not joined
+    again."""
     import pikepdf
 
-    from .stamps import CHUNK
-
-    return key("pdf joined", identity, pikepdf.__version__, pikepdf.__libqpdf_version__, str(CHUNK),
+    return key("pdf joined", identity, pikepdf.__version__, pikepdf.__libqpdf_version__, str(chunk),
                *(f"{hashlib.sha256(part.data).hexdigest()} {part.pages} {part.first} {list(part.blank)}"
                  for part in parts),
                *(hashlib.sha256(stamp).hexdigest() for stamp in numbers))

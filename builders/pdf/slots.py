@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Self
 from urllib.parse import quote, unquote
 
 import pikepdf
@@ -74,12 +75,20 @@ def find(document: object, rtl: bool) -> tuple[Slot, ...]:
             if box.element_tag == "a" and element.get("data-page") == "" and XREF_URL in element.get("href", ""):
                 kind = (parent.element.get("class") or "") if parent is not None else ""
                 anchor = unquote(element.get("href", "").removeprefix(XREF_URL))
-                x = box.padding_box_x() + (0 if rtl else box.padding_width())
-                found[(kind, anchor)] = Slot(number, kind, anchor, x, box.padding_box_y() + box.padding_height())
+                found[(kind, anchor)] = Slot(number, kind, anchor, *_link_end(box, rtl))
             elif box.element_tag == "p" and element.get("data-slot") == COUNT:
-                x = box.content_box_x() + (box.width if rtl else 0)
-                found[(COUNT, "")] = Slot(number, COUNT, "", x, box.content_box_y())
+                found[(COUNT, "")] = Slot(number, COUNT, "", *_line_start(box, rtl))
     return tuple(found.values())  # an entry split across two pages: its last piece
+
+
+def _link_end(box: object, rtl: bool) -> tuple[float, float]:
+    """Where an entry's number ends: its link's bottom right (bottom left, right to left)."""
+    return box.padding_box_x() + (0 if rtl else box.padding_width()), box.padding_box_y() + box.padding_height()
+
+
+def _line_start(box: object, rtl: bool) -> tuple[float, float]:
+    """Where a paragraph's first line starts: its content's top left (top right, right to left)."""
+    return box.content_box_x() + (box.width if rtl else 0), box.content_box_y()
 
 
 def fill(front: bytes, slots: Sequence[Slot], labels: Mapping[str, str], count: int, course: Course,
@@ -87,7 +96,6 @@ def fill(front: bytes, slots: Sequence[Slot], labels: Mapping[str, str], count: 
     """The front matter's PDF with every slot's number drawn and tagged: ``labels`` gives the
     page label of each anchor (an anchor without one keeps its slot empty), ``count`` the
     edition's numbered pages. Kept in the store: after most edits the numbers are as they were."""
-    rtl = course.direction == "rtl"
     page_count = course.strings.page_count.replace("{count}", str(count))
     name = key("pdf filled", renderer.identity, hashlib.sha256(front).hexdigest(), page_count,
                *(f"{slot.as_list()} {labels.get(slot.anchor, '')}" for slot in slots))
@@ -95,7 +103,7 @@ def fill(front: bytes, slots: Sequence[Slot], labels: Mapping[str, str], count: 
     if entry is not None and entry.data.startswith(b"%PDF-"):
         return entry.data
     with pikepdf.open(io.BytesIO(front)) as pdf, _Sheets(course, renderer, store) as sheets:
-        filler = _Filler(pdf, rtl, sheets)
+        filler = _Filler(pdf, sheets)
         for slot in slots:
             if slot.kind == COUNT:
                 filler.draw_line(slot, sheets.line(page_count))
@@ -178,7 +186,7 @@ class _Sheets:
             self.opened[pdf] = pikepdf.open(io.BytesIO(pdf))
         return self.opened[pdf].pages[number]
 
-    def _get(self, html: str, read: object) -> Digits | Line | None:
+    def _get(self, html: str, read: Callable[[Entry], Digits | Line | None]) -> Digits | Line | None:
         entry = self.store.get(self._name(html)) if self.store is not None else None
         return read(entry) if entry is not None and entry.data.startswith(b"%PDF-") else None
 
@@ -204,7 +212,7 @@ class _Sheets:
     def _lay_out_line(self, html: str) -> Line:
         document = self.renderer.untagged(html)
         box = next(box for box, _ in _element_boxes(document.pages[0]) if box.element_tag == "p")
-        corner = (box.content_box_x() + (box.width if self.rtl else 0), box.content_box_y())
+        corner = _line_start(box, self.rtl)
         line = Line(document.write_pdf(), corner, float(document.pages[0].height))
         self._put(html, {"corner": list(corner), "page_height": line.page_height}, line.pdf)
         return line
@@ -213,7 +221,7 @@ class _Sheets:
         if self.store is not None:
             self.store.put(self._name(html), Entry(meta, pdf))
 
-    def __enter__(self) -> _Sheets:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -249,8 +257,8 @@ class _Filler:
     """Draws sheet pages over the front matter's pages, each as a Form XObject in a marked-content
     sequence of its own, tagged in the front matter's structure tree."""
 
-    def __init__(self, pdf: pikepdf.Pdf, rtl: bool, sheets: _Sheets) -> None:
-        self.pdf, self.rtl, self.sheets = pdf, rtl, sheets
+    def __init__(self, pdf: pikepdf.Pdf, sheets: _Sheets) -> None:
+        self.pdf, self.sheets, self.rtl = pdf, sheets, sheets.rtl
         self.forms: dict[tuple[bytes, int], pikepdf.Name] = {}
         self.wrapped: set[int] = set()
         tree = pdf.Root.StructTreeRoot
