@@ -41,7 +41,9 @@ from .publish import make_staging, publish, why
 from .registry import ALL, DEFAULT, available, get_builder
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
+
+    from .forkpool import ForkPool
 
 NEEDS_PAGE_MAP = {"epub": "pdf"}
 """format -> the format whose page map it uses when both are built."""
@@ -93,7 +95,6 @@ def build(
         progress("checking the course")
         course, warnings = _loaded(Path(course_dir))
         warnings += _checks(course, stale, options)
-        workers.parent_done()
         if strict and warnings:
             raise StrictError(warnings)
         written = _build_locked(builders, course, out, options, formats, stale, keys, pool, force, jobs,
@@ -102,7 +103,7 @@ def build(
 
 
 def _build_locked(builders: list[Builder], course: Course, out: Path, options: BuildOptions,
-                  formats: list[str], stale: list[str], keys: dict[str, str], pool: ProcessPoolExecutor | None,
+                  formats: list[str], stale: list[str], keys: dict[str, str], pool: ForkPool | None,
                   force: bool, jobs: int, progress: Callable[[str], None], tasks: Tasks) -> list[Path]:
     """Holding the output folder's lock: run the builders into a staging folder, publish what
     they wrote, record it; return the files written."""
@@ -195,11 +196,11 @@ def _checked_formats(formats: list[str] | None, course_dir: Path) -> list[str]:
 # --- running builders -------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def _workers(formats: list[str] | None, course_dir: Path, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
-    """With ``jobs`` > 1, the worker processes, forked first thing (see :mod:`builders.workers`):
-    each imports what the builders of the requested formats preload while this process finds
-    out what is out of date and loads the course; stopped at once when that turns out to be
-    nothing, or one thing. None with one job."""
+def _workers(formats: list[str] | None, course_dir: Path, jobs: int) -> Iterator[ForkPool | None]:
+    """With ``jobs`` > 1, the pool of worker processes, whose first is forked first thing (see
+    :mod:`builders.workers`): it imports what the builders of the requested formats preload
+    while this process finds out what is out of date and loads the course; stopped at once when
+    that turns out to be nothing, or one thing. None with one job."""
     if jobs <= 1:
         yield None
         return
@@ -230,7 +231,7 @@ def _preloads(formats: list[str] | None, course_dir: Path) -> tuple[str, ...]:
 
 def _run(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
          page_maps: dict[str, PageMap | None], guesses: dict[str, PageMap | None],
-         pool: ProcessPoolExecutor | None, progress: Callable[[str], None], tasks: Tasks) -> dict[str, BuildResult]:
+         pool: ForkPool | None, progress: Callable[[str], None], tasks: Tasks) -> dict[str, BuildResult]:
     """Run the builders (in ``pool``'s processes when there is one).
 
     A builder that needs another's page map (the EPUB, the workbook's) runs after it, one

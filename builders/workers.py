@@ -1,11 +1,12 @@
 """The worker processes of a parallel build, and what crosses into and out of them.
 
-The workers are forked as soon as a build knows it will run builders side by side, before the
-course is loaded: each imports what its builders declare in :attr:`~builders.base.Builder.preload`
-(WeasyPrint takes 0.6 s, about as long as the parent takes to load and check a course), so
-that the first layout starts as soon as the course is there. The course then travels to each
-worker once, pickled (a few milliseconds for the example course); the results and the errors
-come back pickled too.
+The first worker process (the zygote, :mod:`builders.forkpool`) is forked as soon as a build
+knows it will run builders side by side, before the course is loaded: it imports what the
+builders declare in :attr:`~builders.base.Builder.preload` (WeasyPrint takes 0.4 s, about as
+long as the parent takes to load and check a course), so that the first layout starts as soon
+as the course is there. Each job (a format, or one PDF edition) then runs in a process forked
+from it, which shares those imports. The course travels to each job pickled (a few milliseconds
+for the example course); the results and the errors come back pickled too.
 
 Signals: while workers are forked and while files are published, a signal only sets
 :data:`STOP`, which the orchestrator polls (:func:`interrupts_as_flag`, :func:`stop_if_requested`).
@@ -14,6 +15,7 @@ Signals: while workers are forked and while files are published, a signal only s
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -29,15 +31,12 @@ from .model import Course
 from .publish import why
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.synchronize import Semaphore
+    from .forkpool import ForkPool
 
 EVENTS = None
 """A queue, inherited by the workers, that carries to the parent their progress,
 ("progress", format, task, done, total), and page maps known ahead of time, ("page map",
 format, page map)."""
-_PARENTS_TURN: Semaphore | None = None
-"""The turn the parent holds while it loads the course (see :func:`start`)."""
 _COURSE: tuple[str, Course] | None = None
 """In a worker: the course it was sent last, by its token (a worker may run several jobs)."""
 
@@ -58,51 +57,27 @@ def _rebuilt_crash(args: tuple, notes: list[str]) -> WorkerCrash:
     return crash
 
 
-def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ProcessPoolExecutor:
-    """A pool whose ``workers`` processes are forked now and import the modules ``preload``
-    names (it runs in each of them) while the caller goes on (call it where a signal cannot
-    interrupt the forks half way)."""
+def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ForkPool:
+    """A pool that runs ``workers`` jobs at a time, each forked from a process forked now that
+    imports the modules ``preload`` names (it runs there) while the caller goes on (call it
+    where a signal cannot interrupt the fork half way)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    global EVENTS, _PARENTS_TURN
-    fork = multiprocessing.get_context("fork")
-    EVENTS = fork.SimpleQueue()
-    # the parent keeps a core until it has loaded the course (parent_done); the workers take
-    # turns on the others, so that the first is ready soonest (an incremental build often needs
-    # only one of them to lay anything out), and the next starts when the parent is done
-    shared = min(workers, os.cpu_count() or 1)
-    turns = fork.BoundedSemaphore(max(1, shared))
-    _PARENTS_TURN = None
-    if shared > 1:
-        turns.acquire()  # free now: the workers are not forked yet
-        _PARENTS_TURN = turns
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=fork, initializer=_init,
-                               initargs=(os.getpid(), preload, turns))
-    pool.submit(int)  # with "fork", the first job starts every worker process
-    return pool
+    from .forkpool import ForkPool
+
+    global EVENTS
+    EVENTS = multiprocessing.get_context("fork").SimpleQueue()
+    return ForkPool(workers, _init, (os.getpid(), preload))
 
 
-def parent_done() -> None:
-    """The parent has loaded and checked the course: its core goes to the next worker's imports."""
-    global _PARENTS_TURN
-    if _PARENTS_TURN is not None:
-        _PARENTS_TURN.release()
-        _PARENTS_TURN = None
-
-
-def stop(pool: ProcessPoolExecutor) -> None:
+def stop(pool: ForkPool) -> None:
     """Kill the workers (an interrupt or a failure: what they are doing is wasted anyway)."""
-    global _PARENTS_TURN
-    _PARENTS_TURN = None
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
+    pool.kill()
 
 
-def _init(parent: int, preload: Callable[[], tuple[str, ...]], turns: Semaphore) -> None:
+def _init(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
     """Workers leave interrupts to the parent, which stops them, and die when it is killed;
-    then they import what their builders will need, when their turn comes."""
+    then the zygote imports what their builders will need."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
     signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
@@ -114,10 +89,18 @@ def _init(parent: int, preload: Callable[[], tuple[str, ...]], turns: Semaphore)
         pass
     if os.getppid() != parent:
         os._exit(1)  # the parent died before prctl took effect
-    with turns, contextlib.suppress(Exception):  # the builder's own import reports it, in its job
-        for name in preload():
-            with contextlib.suppress(Exception):
-                import_module(name)
+    # imports make no garbage to collect: without the collector they take a tenth less; frozen
+    # after them, what they made is never scanned again in the jobs forked from here (nor copied
+    # into them by the collector's writes)
+    gc.disable()
+    try:
+        with contextlib.suppress(Exception):  # the builder's own import reports it, in its job
+            for name in preload():
+                with contextlib.suppress(Exception):
+                    import_module(name)
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 _PR_SET_PDEATHSIG = 1

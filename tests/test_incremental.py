@@ -138,36 +138,6 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(build_module, "NEEDS_PAGE_MAP", {"book": "pages"})
 
 
-def _note_preload_start(log: str) -> tuple[str, ...]:
-    """A worker's preload (run in the worker): note when it begins, then take a while."""
-    with open(log, "a") as out:
-        out.write(f"{time.monotonic()}\n")
-    time.sleep(1.5)
-    return ()
-
-
-def test_the_second_worker_starts_its_imports_when_the_parent_is_done(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """On two cores the workers take turns importing, but the parent's core passes to the second
-    as soon as the parent has loaded the course, not when the first worker is ready."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    log = tmp_path / "starts"
-    pool = workers.start(2, lambda: _note_preload_start(str(log)))
-    try:
-        time.sleep(0.5)
-        done = time.monotonic()
-        workers.parent_done()
-        pool.submit(int).result(timeout=30)
-        pool.submit(int).result(timeout=30)
-        deadline = time.monotonic() + 10
-        while len(log.read_text().split()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        first, second = sorted(float(t) for t in log.read_text().split())
-    finally:
-        workers.stop(pool)
-    assert first < done <= second < first + 1.2, (first, done, second)
-
-
 def test_an_unpicklable_error_in_a_worker_comes_back_named_and_plain(fakes: None, starter_course: Path,
                                                                       tmp_path: Path) -> None:
     with pytest.raises(workers.WorkerCrash) as caught:

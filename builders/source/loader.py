@@ -33,6 +33,7 @@ from .fields import Fields, kind
 from .glossary import GlossaryLinker
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
+from .outputs import outputs
 from .quiz import SLUG_RE, SLUG_RULE, QuizReader
 from .reading import further_reading
 from .textfile import read_text
@@ -119,7 +120,7 @@ class _Loader:
             self.report.error(f.at("id"), f"course id '{course_id}' is not valid: use {SLUG_RULE}")
         language = f.text("language", "en")
         strings = settings.strings(f, language)
-        settings.outputs(f, self.formats)
+        outputs(f, self.formats)
         files = self.lesson_files(f)
         glossary = self.glossary(f)
         lessons = self.lessons(files, glossary, strings)

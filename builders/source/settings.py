@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
 
 from ..model import Assessment, PdfSettings, ScormSettings, Strings
 from ..shared.strings import CATALOGUES, catalogue_for
 from . import schema
-from .fields import Fields, kind, suggestion
+from .fields import Fields
 from .fonts import font_files
 from .media import MediaLoader
 
@@ -85,29 +84,6 @@ def edition_date(f: Fields) -> tuple[str, str]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     stamp = dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 315532800, dt.timezone.utc)
     return stamp.date().isoformat(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def outputs(f: Fields, known: Sequence[str] | None) -> tuple[str, ...]:
-    """course.yml's ``outputs:``: the formats a plain ``coursepack build`` makes (names checked
-    against ``known`` when given)."""
-    value = f.data.get("outputs")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        f.report.error(f.at("outputs"), f"field 'outputs' must be a list of format names, not {kind(value)}")
-        return ()
-    if not value:
-        f.report.error(f.at("outputs"), "field 'outputs' lists no format: name at least one, or leave it out")
-    names = []
-    for i, name in enumerate(value):
-        if not isinstance(name, str) or not name.strip():
-            f.report.error(value.at(i), f"item {i + 1} of 'outputs' must be a format name, not {kind(name)}")
-        elif known is not None and name.strip() not in known:
-            f.report.error(value.at(i), f"unknown output format '{name.strip()}' in 'outputs'"
-                                        f"{suggestion(name.strip(), known) or ''} (available: {', '.join(known)})")
-        else:
-            names.append(name.strip())
-    return tuple(dict.fromkeys(names))
 
 
 def _day(text: str) -> dt.date | None:
