@@ -62,7 +62,8 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
         pages = {anchor: label for part in laid for anchor, label in part.page_map.items()}
         placed(pages)
         last = max((part.first + part.pages - 1 for part in laid if part.first), default=0)
-        parts = [PartPdf(part.pdf, part.pages, part.first, part.blank) for part in laid if part.pdf is not None]
+        parts = [PartPdf(part.pdf, part.pages, part.first, part.blank, part.continues) for part in laid
+                 if part.pdf is not None]
         numbers = stamps(course, renderer, last, store)
         name = joined_key(renderer.identity, parts, numbers, CHUNK)
         entry = store.get(name) if store is not None else None
@@ -85,7 +86,7 @@ def joined_key(identity: str, parts: Sequence[PartPdf], numbers: Sequence[bytes]
     import pikepdf
 
     return key("pdf joined", identity, pikepdf.__version__, pikepdf.__libqpdf_version__, str(chunk),
-               *(f"{hashlib.sha256(part.data).hexdigest()} {part.pages} {part.first} {list(part.blank)}"
+               *(f"{hashlib.sha256(part.data).hexdigest()} {part.pages} {part.first} {list(part.blank)} {part.continues}"
                  for part in parts),
                *(hashlib.sha256(stamp).hexdigest() for stamp in numbers))
 

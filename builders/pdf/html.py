@@ -63,14 +63,19 @@ def lesson_views(course: Course) -> tuple[LessonView, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """A run of an edition that begins on a right-hand page and is laid out on its own
-    (:mod:`builders.pdf.parts`): the front matter, lessons (with their worksheets), the
-    answer key's grid, the back matter (bibliography and glossary)."""
+    """A run of an edition laid out on its own (:mod:`builders.pdf.parts`): the front matter,
+    lessons (with their worksheets), the answer key's grid, the back matter (bibliography and
+    glossary). Each begins on a right-hand page, except the worksheet of a lesson laid out apart
+    from it (``sheet``), which begins on the page after the lesson's last."""
 
     front: bool = False
     lessons: tuple[LessonView, ...] = ()
     grid: bool = False
     glossary: bool = False
+    sheet: bool = False
+    """Only the worksheet of its one lesson, continuing the part before it (the lesson)."""
+    sheet_apart: bool = False
+    """Its one lesson without the worksheet, which is the next part."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,9 @@ class PartNumbers:
 
     first_page: int = 1
     figures_before: int = 0
+    verso: bool = False
+    """It begins on a left-hand page (a right-hand one in a right-to-left course): a worksheet
+    after a lesson of an odd number of pages."""
 
 
 def part_html(course: Course, edition: Edition, page_size: str, part: Part, numbers: PartNumbers,
@@ -114,6 +122,8 @@ def part_css(numbers: PartNumbers) -> Markup:
     rules = [f"body {{ counter-reset: figure {numbers.figures_before}; }}"]
     if numbers.first_page != 1:
         rules.append(f"@page :first {{ counter-reset: page {numbers.first_page}; }}")
+    if numbers.verso:
+        rules.append("html { break-before: verso; }")
     return Markup("\n".join(rules))
 
 

@@ -43,11 +43,15 @@ class PartPdf:
     """The page number of its first page; 0: the front matter, numbered i, ii, ... by itself."""
     blank: tuple[int, ...] = ()
     """Its pages (by index) that get no page number."""
+    continues: bool = False
+    """It goes on from the part before it, on the next page (a worksheet after its lesson): its
+    outline entries join the last entry before it."""
 
 
 def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), chunk: int = 1,
           fonts: Originals | None = None) -> None:
-    """Write the parts as one PDF (a blank page after each part with an odd page count), with
+    """Write the parts as one PDF (a blank page where a part ends on a right-hand page, unless
+    the next goes on from it), with
     the body's page numbers drawn from ``stamps`` (PDFs of ``chunk`` pages each: page numbers
     1 to ``chunk``, then on) and page labels i, ii, ... for the front matter, 1, 2, ... after it.
     With ``fonts`` (the font files the parts were set in), the parts' subsets of each of them
@@ -65,18 +69,19 @@ def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), 
         tree = out.Root.StructTreeRoot
         next_key = _next_key(tree.ParentTree.Nums)
         numbers = opened.enter_context(_Numbers(out, stamps, chunk, owned))
-        _pad(out, parts[0].pages)
+        _pad(out)
         front = len(out.pages)
-        for part in parts[1:]:
+        for i, part in enumerate(parts[1:], start=1):
             first = len(out.pages)
             with contextlib.ExitStack() as this_part:
                 source = (this_part if owned is not None else opened).enter_context(pikepdf.open(io.BytesIO(part.data)))
-                next_key = _append(out, source, next_key, owned)
+                next_key = _append(out, source, next_key, owned, part.continues)
             if part.first:
                 for n in range(part.pages):
                     if n not in part.blank:
                         numbers.stamp(out.pages[first + n], part.first + n)
-            _pad(out, part.pages)
+            if i + 1 == len(parts) or not parts[i + 1].continues:
+                _pad(out)
         tree.ParentTreeNextKey = next_key
         out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
             0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
@@ -124,10 +129,12 @@ class _Numbers:
             pdf.close()
 
 
-def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]] | None) -> int:
+def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tuple[int, int]] | None,
+            continues: bool = False) -> int:
     """Copy the pages of ``source`` and what belongs to them into ``out``; return the next free
     structure key. With ``owned`` (the streams read in so far), read in the data of the streams
-    copied, so that ``source`` can be closed."""
+    copied, so that ``source`` can be closed. A part that ``continues`` the one before puts its
+    outline entries under that part's last top-level entry."""
     first = len(out.pages)
     with warnings.catch_warnings():  # what extend() leaves behind is carried over below
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
@@ -140,7 +147,7 @@ def _append(out: pikepdf.Pdf, source: pikepdf.Pdf, next_key: int, owned: set[tup
         nums.append(int(key) + next_key)
         nums.append(value)
     _adopt_elements(out.Root.StructTreeRoot.K[0], copied.K[0])
-    _add_outline(out, source)
+    _add_outline(out, source, continues)
     _add_destinations(out, source)
     _add_fields(out, source)
     if owned is not None:
@@ -192,23 +199,34 @@ def _kids(element: pikepdf.Dictionary) -> list[pikepdf.Object]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _add_outline(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
+def _add_outline(out: pikepdf.Pdf, source: pikepdf.Pdf, continues: bool = False) -> None:
+    """The outline entries of ``source`` after those of ``out``: at the top level, or under the
+    last top-level entry for a part that ``continues`` (as WeasyPrint nests them in one document:
+    an open entry's /Count is the number of entries shown under it, a closed one's is negative)."""
     if "/Outlines" not in source.Root or "/First" not in source.Root.Outlines:
         return
     if "/Outlines" not in out.Root or "/First" not in out.Root.Outlines:
         out.Root.Outlines = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, Count=0))
     root = out.Root.Outlines
+    parent = root.Last if continues and "/Last" in root else root
     item = _copy(out, source, source.Root.Outlines).First
     while item is not None:
         following = item.get("/Next")
-        item.Parent = root
-        if "/First" in root:
-            root.Last.Next = item
-            item.Prev = root.Last
+        item.Parent = parent
+        if "/First" in parent:
+            parent.Last.Next = item
+            item.Prev = parent.Last
         else:
-            root.First = item
-        root.Last = item
-        root.Count = int(root.get("/Count", 0)) + 1 + max(0, int(item.get("/Count", 0)))
+            parent.First = item
+        parent.Last = item
+        shown = 1 + max(0, int(item.get("/Count", 0)))
+        if parent is root:
+            root.Count = int(root.get("/Count", 0)) + shown
+        elif int(parent.get("/Count", 0)) < 0:  # closed: its entries are not shown
+            parent.Count = int(parent.Count) - shown
+        else:
+            parent.Count = int(parent.get("/Count", 0)) + shown
+            root.Count = int(root.get("/Count", 0)) + shown
         item = following
 
 
@@ -248,8 +266,9 @@ def _shift_keys(page: pikepdf.Dictionary, offset: int) -> None:
             annotation.StructParent = int(annotation.StructParent) + offset
 
 
-def _pad(out: pikepdf.Pdf, laid_out: int) -> None:
-    if laid_out % 2:
+def _pad(out: pikepdf.Pdf) -> None:
+    """A blank page after a right-hand one, so that the next part begins on a right-hand page."""
+    if len(out.pages) % 2:
         size = out.pages[-1].mediabox
         out.add_blank_page(page_size=(float(size[2]) - float(size[0]), float(size[3]) - float(size[1])))
 

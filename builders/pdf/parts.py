@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html as html_text
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
 
@@ -68,6 +68,8 @@ class LaidOutPart:
     """The page number it begins on, once placed; 0 for the front matter (numbered i, ii...)."""
     slots: tuple[Slot, ...] = ()
     """Where the front matter's numbers go (see :mod:`builders.pdf.slots`)."""
+    continues: bool = False
+    """It goes on from the part before it (a worksheet after its lesson), on the next page."""
 
 
 def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
@@ -82,15 +84,23 @@ def plan(course: Course, edition: Edition, lessons: tuple[LessonView, ...],
             continue
         weight = QUESTION_BYTES * len(lv.questions) + (0 if key else len(lv.html))
         if run and size + weight > part_bytes:
-            parts.append(Part(lessons=tuple(run)))
+            parts.extend(_lesson_parts(run, key))
             run, size = [], 0
         run.append(lv)
         size += weight
     if run:
-        parts.append(Part(lessons=tuple(run)))
+        parts.extend(_lesson_parts(run, key))
     if not key and (course.glossary or any(lesson.further_reading for lesson in course.lessons)):
         parts.append(Part(glossary=True))
     return parts
+
+
+def _lesson_parts(run: list[LessonView], key: bool) -> list[Part]:
+    """A run of lessons as one part; in the workbook, a lesson alone in its run and its
+    worksheet as two, so that an edit of the prose or of a question lays out only one of them."""
+    if key or len(run) != 1 or not run[0].questions:
+        return [Part(lessons=tuple(run))]
+    return [Part(lessons=tuple(run), sheet_apart=True), Part(lessons=tuple(run), sheet=True)]
 
 
 class EditionLayout:
@@ -123,9 +133,11 @@ class EditionLayout:
         first, known = 1, {}
         for i, part in enumerate(self.parts):
             if not part.front:
-                laid[i] = placed(laid[i], first)
+                laid[i] = replace(placed(laid[i], first), continues=part.sheet)
                 known.update({anchor: str(number) for anchor, number in laid[i].anchors.items()})
-                first += laid[i].pages + laid[i].pages % 2
+                first += laid[i].pages
+                if not self._continued(i) and first % 2 == 0:
+                    first += 1  # the next part begins on a right-hand page
         for i, part in enumerate(self.parts):
             if part.front and laid[i].slots:
                 front = laid[i]
@@ -135,32 +147,69 @@ class EditionLayout:
         self.progress(len(self.parts), len(self.parts))
         return [laid[i] for i in range(len(self.parts))]
 
+    def _continued(self, i: int) -> bool:
+        return i + 1 < len(self.parts) and self.parts[i + 1].sheet
+
     def _lay_out_parts(self) -> dict[int, LaidOutPart]:
         """Every part, from the store or laid out ``jobs`` at a time (``cores`` at a time when
-        there are no more than that: an incremental build's few)."""
-        todo: dict[int, tuple[str, Inputs, str]] = {}
+        there are no more than that: an incremental build's few). A worksheet laid out apart
+        waits for its lesson's page count, which decides the side it begins on: a cold build
+        lays out the lessons, then their worksheets. When a lesson is laid out again with a core
+        to spare, its worksheet is laid out beside it on the side the store lacks (a lesson that
+        grew by a page): whichever side it then begins on, it is in the store."""
         laid: dict[int, LaidOutPart] = {}
-        for i in range(len(self.parts)):
-            inputs = Inputs(PartNumbers(1, self.figures_before[i]), tuple((a, "") for a in self.outside[i]))
-            html = link_across_parts(self._numbered(i, inputs.numbers), dict(inputs.targets))
-            name = key("pdf part", self.renderer.identity, html)
-            entry = self.store.get(name) if self.store is not None else None
-            cached = _from_entry(entry, inputs) if entry is not None else None
-            if cached is None:
-                todo[i] = (html, inputs, name)
-            else:
-                laid[i] = cached
-                self.progress(len(laid), len(self.parts))
+        waiting = list(range(len(self.parts)))
+        while waiting:
+            todo: dict[int, tuple[str, Inputs, str]] = {}
+            for i in list(waiting):
+                if self.parts[i].sheet and i - 1 not in laid:
+                    continue
+                waiting.remove(i)
+                job = self._job(i, self.parts[i].sheet and laid[i - 1].pages % 2 == 1)
+                entry = self.store.get(job[2]) if self.store is not None else None
+                cached = _from_entry(entry, job[1]) if entry is not None else None
+                if cached is None:
+                    todo[i] = job
+                else:
+                    laid[i] = cached
+                    self.progress(len(laid), len(self.parts))
+            for i, result in self._lay_out({**todo, **self._beside(todo)}):
+                if isinstance(i, int):
+                    laid[i] = result
+                    self.progress(len(laid), len(self.parts))
+        return laid
+
+    def _job(self, i: int, verso: bool) -> tuple[str, Inputs, str]:
+        """Part ``i``'s HTML, inputs and store key."""
+        inputs = Inputs(PartNumbers(1, self.figures_before[i], verso), tuple((a, "") for a in self.outside[i]))
+        html = link_across_parts(self._numbered(i, inputs.numbers), dict(inputs.targets))
+        return html, inputs, key("pdf part", self.renderer.identity, html)
+
+    def _beside(self, todo: dict[int, tuple[str, Inputs, str]]) -> dict[tuple[int, bool], tuple[str, Inputs, str]]:
+        """The worksheets to lay out beside the lessons of ``todo``, on the cores it leaves: each
+        on the one side the store lacks (none when it has both, or neither: the lesson's page
+        count then decides), keyed by (index, begins on a left-hand page)."""
+        extra: dict[tuple[int, bool], tuple[str, Inputs, str]] = {}
+        for i in todo:
+            if self.store is None or len(todo) + len(extra) >= self.cores or not self._continued(i):
+                continue
+            jobs = {verso: self._job(i + 1, verso) for verso in (False, True)}
+            missing = [verso for verso, job in jobs.items() if self.store.get(job[2]) is None]
+            if len(missing) == 1:
+                extra[(i + 1, missing[0])] = jobs[missing[0]]
+        return extra
+
+    def _lay_out(self, todo: dict[object, tuple[str, Inputs, str]]) -> Iterator[tuple[object, LaidOutPart]]:
+        """The parts of ``todo`` (-> HTML, inputs, store key), laid out and put in the store."""
         jobs = self.cores if len(todo) <= self.cores else self.jobs
         if todo and jobs > 1:
             self.renderer.prepare()  # once, before the layout processes fork
-        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2], front=self.parts[i].front),
+        front = {i for i in todo if isinstance(i, int) and self.parts[i].front}
+        for i, result in in_parallel(lambda i: self._laid_out_now(*todo[i][:2], front=i in front),
                                      list(todo), jobs):
-            laid[i] = result
             if self.store is not None:
                 self.store.put(todo[i][2], _to_entry(result))
-            self.progress(len(laid), len(self.parts))
-        return laid
+            yield i, result
 
     def _laid_out_now(self, html: str, inputs: Inputs, front: bool = False) -> LaidOutPart:
         try:

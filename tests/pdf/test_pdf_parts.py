@@ -41,12 +41,48 @@ def test_more_parts_print_the_very_same_pages(example_pdf: Built, example_in_par
     assert outline(example_in_parts_pdf.files["workbook"]) == outline(example_pdf.files["workbook"])
 
 
+def _tag_tree(path: Path) -> list[tuple[int, str]]:
+    """Each structure element's depth and type, in order."""
+    found: list[tuple[int, str]] = []
+
+    def walk(element: object, depth: int) -> None:
+        if isinstance(element, pikepdf.Array):
+            for kid in element:
+                walk(kid, depth)
+        elif isinstance(element, pikepdf.Dictionary) and "/S" in element:
+            found.append((depth, str(element.S)))
+            walk(element.get("/K", pikepdf.Array()), depth + 1)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot.K, 0)
+        return found
+
+
+def test_worksheets_laid_out_apart_from_their_lessons_print_as_if_laid_out_with_them(
+        example_pdf: Built, example_in_parts_pdf: Built) -> None:
+    """Each lesson's worksheet is a part of its own, going on from the lesson's last page, left
+    or right: same pages, running heads, bookmarks (under the lesson's) and tags (in the
+    lesson's section) as a workbook laid out in one piece; a worksheet after a lesson of an odd
+    number of pages begins on a left-hand page."""
+    whole, apart = example_pdf.files["workbook"], example_in_parts_pdf.files["workbook"]
+    assert example_in_parts_pdf.pages() == example_pdf.pages()  # running heads and page numbers included
+    assert _tag_tree(apart) == _tag_tree(whole)
+    with pikepdf.open(whole) as one, pikepdf.open(apart) as other:
+        assert repr(one.Root.PageLabels) == repr(other.Root.PageLabels)
+    strings = example_in_parts_pdf.course.strings
+    sides = {printed_number(example_in_parts_pdf, first_page_with(example_in_parts_pdf, f"{strings.worksheet} · {lesson.title}")) % 2
+             for lesson in example_in_parts_pdf.course.lessons if lesson.questions}
+    assert sides == {0, 1}, "worksheets on both sides: the left-hand start is tried"
+
+
 def test_many_parts_are_really_many(example_course: Path) -> None:
     course = load(example_course)
     lessons = lesson_views(course)
-    assert len(plan(course, "workbook", lessons, part_bytes=1)) == len(course.lessons) + 2
+    sheets = sum(bool(lv.questions) for lv in lessons)
+    assert len(plan(course, "workbook", lessons, part_bytes=1)) == len(course.lessons) + sheets + 2
     assert len(plan(course, "answer-key", lessons, part_bytes=1)) == 2 + sum(bool(lv.questions) for lv in lessons)
-    assert len(plan(course, "workbook", lessons)) == len(course.lessons) + 2, "a build: one part per lesson"
+    assert len(plan(course, "workbook", lessons)) == len(course.lessons) + sheets + 2, \
+        "a build: one part per lesson, one per worksheet"
     assert len(plan(course, "workbook", lessons, part_bytes=10**9)) == 3, "front matter, lessons, glossary"
 
 

@@ -70,7 +70,10 @@ def test_a_lesson_that_grows_by_pages_lays_out_nothing_else(small: Path, tmp_pat
     laid_out.clear()
     push_pages(_lessons(small)[0])
     build_module.build(small, out, ["pdf"], BuildOptions(), jobs=1)
-    assert len(laid_out) == 1 and 'class="contents"' not in laid_out[0], "the grown lesson only"
+    assert 'class="contents"' not in "".join(laid_out)
+    assert 'class="lesson-body"' in laid_out[0], "the grown lesson"
+    assert all('class="lesson continued"' in html for html in laid_out[1:]) and len(laid_out) <= 2, \
+        "and its worksheet only if it now begins on the other side"
     after = _built(small, out)
     listed = contents_pages(after)
     assert all(listed[title] > before[title] for title in list(listed)[1:]), "later lessons moved"
