@@ -94,19 +94,30 @@ def build(
 
         progress("checking the course")
         course, warnings = _loaded(Path(course_dir))
-        warnings += _checks(course, stale, options)
-        if strict and warnings:
-            raise StrictError(warnings)
+
+        def check() -> None:
+            """The outputs' own checks: with workers and an output folder already there (a
+            rebuild), while the workers start on the builders; else first (a first build that
+            fails its checks leaves no folder behind)."""
+            warnings.extend(_checks(course, stale, options))
+            if strict and warnings:
+                raise StrictError(warnings)
+
+        alongside = pool is not None and out.is_dir()
+        if not alongside:
+            check()
         written = _build_locked(builders, course, out, options, formats, stale, keys, pool, force, jobs,
-                                progress, tasks or _no_tasks)
+                                progress, tasks or _no_tasks, check if alongside else lambda: None)
     return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
 
 
 def _build_locked(builders: list[Builder], course: Course, out: Path, options: BuildOptions,
                   formats: list[str], stale: list[str], keys: dict[str, str], pool: ForkPool | None,
-                  force: bool, jobs: int, progress: Callable[[str], None], tasks: Tasks) -> list[Path]:
+                  force: bool, jobs: int, progress: Callable[[str], None], tasks: Tasks,
+                  check: Callable[[], None]) -> list[Path]:
     """Holding the output folder's lock: run the builders into a staging folder, publish what
-    they wrote, record it; return the files written."""
+    they wrote, record it; return the files written. ``check`` runs once the workers have
+    their first jobs (an error it raises stops them: nothing is published)."""
     started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
     with _locked(out, progress) as store_dir:
         cache = BuildCache(out)  # again: a build that held the lock may have changed it
@@ -115,7 +126,7 @@ def _build_locked(builders: list[Builder], course: Course, out: Path, options: B
             page_maps = {name: cache.page_map(name) for name in formats if name not in stale}
             guesses = {name: cache.page_map(name) for name in formats if name in stale}
             context = BuildContext(options=options, cache=store_dir, reuse=not force, jobs=jobs)
-            results = _run(builders, course, staging, context, page_maps, guesses, pool, progress, tasks)
+            results = _run(builders, course, staging, context, page_maps, guesses, pool, progress, tasks, check)
             workers.stop_if_requested()
             with workers.interrupts_as_flag():
                 written = publish(staging, [p for r in results.values() for p in r.paths], out)
@@ -231,8 +242,10 @@ def _preloads(formats: list[str] | None, course_dir: Path) -> tuple[str, ...]:
 
 def _run(builders: list[Builder], course: Course, staging: Path, context: BuildContext,
          page_maps: dict[str, PageMap | None], guesses: dict[str, PageMap | None],
-         pool: ForkPool | None, progress: Callable[[str], None], tasks: Tasks) -> dict[str, BuildResult]:
-    """Run the builders (in ``pool``'s processes when there is one).
+         pool: ForkPool | None, progress: Callable[[str], None], tasks: Tasks,
+         check: Callable[[], None] = lambda: None) -> dict[str, BuildResult]:
+    """Run the builders (in ``pool``'s processes when there is one, ``check`` in this one as soon
+    as they have their first jobs).
 
     A builder that needs another's page map (the EPUB, the workbook's) runs after it, one
     after the other. In parallel, each of a builder's :meth:`~builders.base.Builder.parts` is a
@@ -312,6 +325,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
 
     shipped = workers.pickled(course, f"{os.getpid()}-{time.monotonic_ns()}")
     running: dict[Future[BuildResult], tuple[Builder, str]] = {}
+    checked = False
     with workers.interrupts_as_flag():
         try:
             while waiting or running:
@@ -322,6 +336,9 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
                     future = pool.submit(workers.build_in_worker, builder, shipped, staging,
                                          context_for(builder, part))
                     running[future] = (builder, part)
+                if not checked:
+                    checked = True
+                    check()
                 done, _ = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
                 while workers.EVENTS is not None and not workers.EVENTS.empty():
                     heard(workers.EVENTS.get())

@@ -77,6 +77,19 @@ def test_strict_check_and_build_stop_with_exit_3(cjk_course: Path, tmp_path: Pat
     assert not (tmp_path / "dist").exists()
 
 
+def test_a_rebuild_whose_checks_fail_changes_nothing(cjk_course: Path, tmp_path: Path) -> None:
+    """A rebuild with workers checks the course while they start: a failed check still stops
+    it before anything is published."""
+    _, code = cli("build", "course", "--format", "pdf", "--out", "dist", "--jobs", "2")
+    assert code == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "dist").iterdir() if p.is_file()}
+    replace(cjk_course / LESSON, LESSON_LINE, LESSON_LINE + " 同じ")
+    stderr, code = cli("build", "course", "--strict", "--format", "pdf", "--out", "dist", "--jobs", "2")
+    assert code == 3 and "warning: the PDF fonts" in stderr and "nothing built" in stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "dist").iterdir() if p.is_file()} == before
+    assert not list(tmp_path.glob(".dist.coursepack-*")), "no staging folder left"
+
+
 def test_a_lesson_character_is_located_in_the_lesson(cjk_course: Path) -> None:
     replace(cjk_course / "course.yml", f"title: {TITLE}", "title: My First Course")
     [warning] = unprintable(load(cjk_course))
