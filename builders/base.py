@@ -88,7 +88,9 @@ class Builder(ABC):
     """One line for ``coursepack build --help``."""
     preload: ClassVar[tuple[str, ...]] = ()
     """Modules a worker process imports before the course is loaded, when this builder will run
-    in one (those slow to import: WeasyPrint), so that the import overlaps the loading."""
+    in one (those slow to import: WeasyPrint), so that the import overlaps the loading; a
+    ``module:function`` entry also names a warm-up it runs if it is still waiting for the course
+    (see :func:`builders.workers._warm_up`)."""
 
     def parts(self, options: BuildOptions) -> tuple[str, ...]:
         """Independent pieces of this output (the PDF's workbook and answer key), which the

@@ -40,11 +40,15 @@ _LAST = object()
 class ForkPool:
     """``submit()`` like an executor's; :meth:`kill` ends every process at once."""
 
-    def __init__(self, jobs: int, initializer: Callable[..., None] = lambda: None, initargs: tuple = ()) -> None:
+    def __init__(self, jobs: int, initializer: Callable[..., None] = lambda: None, initargs: tuple = (),
+                 idle: Callable[..., None] = lambda *args: None) -> None:
+        """``initializer(*initargs)`` runs first in the zygote; then ``idle(*initargs)`` if no job
+        is waiting yet (work that makes jobs quicker, done while the caller still prepares them)."""
         fork = multiprocessing.get_context("fork")
         self._requests = fork.SimpleQueue()
         self._answers = fork.SimpleQueue()
-        self._zygote = fork.Process(target=_zygote, args=(self._requests, self._answers, initializer, initargs),
+        self._zygote = fork.Process(target=_zygote, args=(self._requests, self._answers, initializer, initargs,
+                                                          idle),
                                     name="coursepack-zygote", daemon=True)
         self._zygote.start()
         self._requests._reader.close()  # so that sending to a zygote that died fails instead of waiting
@@ -182,13 +186,16 @@ def _die_with_parent() -> None:
 
 # --- in the zygote ------------------------------------------------------------------------------
 
-def _zygote(requests: Any, answers: Any, initializer: Callable[..., None], initargs: tuple) -> None:
-    """Run the initializer once, then fork a child for each job until told to stop; reap the
-    children, and say which died without answering."""
+def _zygote(requests: Any, answers: Any, initializer: Callable[..., None], initargs: tuple,
+            idle: Callable[..., None]) -> None:
+    """Run the initializer once (and ``idle`` if no job waits yet), then fork a child for each
+    job until told to stop; reap the children, and say which died without answering."""
     initializer(*initargs)
+    reader = requests._reader
+    if not reader.poll(0):
+        idle(*initargs)
     children: dict[int, int] = {}
     stopping = False
-    reader = requests._reader
     while not stopping or children:
         if not stopping and reader.poll(0.02 if children else None):
             request = requests.get()

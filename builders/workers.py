@@ -67,7 +67,7 @@ def start(workers: int, preload: Callable[[], tuple[str, ...]]) -> ForkPool:
 
     global EVENTS
     EVENTS = multiprocessing.get_context("fork").SimpleQueue()
-    return ForkPool(workers, _init, (os.getpid(), preload))
+    return ForkPool(workers, _init, (os.getpid(), preload), idle=_warm_up)
 
 
 def stop(pool: ForkPool) -> None:
@@ -97,10 +97,21 @@ def _init(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
         with contextlib.suppress(Exception):  # the builder's own import reports it, in its job
             for name in preload():
                 with contextlib.suppress(Exception):
-                    import_module(name)
+                    import_module(name.partition(":")[0])
     finally:
         gc.freeze()
         gc.enable()
+
+
+def _warm_up(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
+    """In the zygote, while the parent still loads the course: the warm-ups the builders name
+    (``module:function`` in their preload), so that each job forked later skips them. Skipped
+    when jobs already wait: they would wait longer."""
+    for name in preload():
+        module, _, function = name.partition(":")
+        if function:
+            with contextlib.suppress(Exception):  # only ever a head start: the job does it again
+                getattr(import_module(module), function)()
 
 
 _PR_SET_PDEATHSIG = 1

@@ -161,3 +161,30 @@ def test_shutdown_waits_for_the_jobs_that_run() -> None:
     pool.shutdown(wait=True)
     assert future.done() and future.result() > 0
     assert not pool._zygote.is_alive()
+
+
+def _note_idle(log: str) -> None:
+    with open(log, "a") as out:
+        out.write(f"idle {os.getpid()}\n")
+
+
+def _slow_start(log: str) -> None:
+    time.sleep(0.5)
+
+
+def test_the_idle_work_runs_in_the_zygote_only_while_no_job_waits(tmp_path: Path) -> None:
+    log = tmp_path / "idle"
+    pool = ForkPool(2, _note_start, (str(log),), idle=_note_idle)
+    try:
+        time.sleep(1)  # the zygote is up and nothing was sent: it does the idle work
+        _, zygote = pool.submit(_whoami).result(timeout=30)
+    finally:
+        pool.shutdown()
+    assert log.read_text().splitlines() == [str(zygote), f"idle {zygote}"]
+    busy = tmp_path / "busy"
+    pool = ForkPool(2, _slow_start, (str(busy),), idle=_note_idle)
+    try:
+        pool.submit(_whoami).result(timeout=30)  # sent while the zygote starts: no idle work
+    finally:
+        pool.shutdown()
+    assert not busy.exists()

@@ -94,7 +94,8 @@ def joined_key(identity: str, parts: Sequence[PartPdf], numbers: Sequence[bytes]
 class PdfBuilder(Builder):
     name = "pdf"
     description = "Printable PDF workbook with worksheets, and a separate answer key"
-    preload = ("builders.pdf.parts", "builders.pdf.merge", "builders.pdf.stamps", "pikepdf")
+    preload = ("builders.pdf.parts", "builders.pdf.merge", "builders.pdf.stamps", "pikepdf",
+               "builders.pdf.render:warm_up")
     part_bytes: int | None = None
     """How much of a course one layout takes in (None: :data:`builders.pdf.parts.PART_BYTES`)."""
 

@@ -177,6 +177,24 @@ class Renderer:
         self.close()
 
 
+WARM_UP_HTML = ('<!DOCTYPE html><html lang="en"><head><title>warm-up</title></head><body><h1>A</h1>'
+                '<p>B <b>c</b> <i>d</i> <a href="#x">e</a><sup>1</sup></p><ul><li id="x">f</li></ul>'
+                '<table><tr><th>g</th><td>h</td></tr></table></body></html>')
+
+
+def warm_up() -> None:
+    """Lay out and write a page in the bundled fonts, in the process the build's jobs are forked
+    from while it waits for the course (:mod:`builders.forkpool`): what WeasyPrint and cffi do
+    only the first time (about 0.1 s: cffi parses each C type at its first use, with every type
+    name WeasyPrint declares) is then done once for every job, not once in each."""
+    fonts = FontSet()
+    faces = "".join(f'@font-face {{ font-family: "{face.family}"; src: url({face.url}); '
+                    f"font-weight: {face.weight}; font-style: {face.style}; }}" for face in fonts.faces)
+    css = f"{faces} html {{ font-family: {stack(fonts.serif)}; }} b, th {{ font-family: {stack(fonts.sans)}; }}"
+    with Renderer({}, css, fonts=fonts) as renderer:
+        renderer.pdf(renderer.layout(WARM_UP_HTML))
+
+
 @functools.cache
 def _code_digest() -> str:
     """This package's code and the shipped fonts (a changed renderer must not reuse old layouts)."""
