@@ -6,14 +6,13 @@ again (builders.pdf.builder)."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pypdf
 import pytest
+from edits import edit_word, push_pages
 from pdf_helpers import (
     Built,
     contents_pages,
@@ -34,35 +33,15 @@ from builders.pdf.render import Renderer
 from builders.pdf.slots import _digits_from_entry
 from tests.conftest import load
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from edits import edit_word, push_pages
-
-SMALL = Path(__file__).resolve().parents[1] / "roots" / "small"
-
-
-@pytest.fixture
-def small(tmp_path: Path) -> Path:
-    course = tmp_path / "course"
-    shutil.copytree(SMALL, course)
-    return course
-
 
 def _lessons(course: Path) -> list[Path]:
     return sorted((course / "lessons").glob("*.md"))
 
 
 def test_a_lesson_that_grows_by_pages_lays_out_nothing_else(small: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+                                                            laid_out: list[str]) -> None:
     """The contents' numbers and page count change; the contents is not laid out again, and
     what it prints is where the lessons now start."""
-    laid_out: list[str] = []
-    original = Renderer.layout
-
-    def layout(self: Renderer, html: str) -> object:  # a spy on the real method
-        laid_out.append(html)
-        return original(self, html)
-
-    monkeypatch.setattr(Renderer, "layout", layout)
     out = tmp_path / "out"
     build_module.build(small, out, ["pdf"], BuildOptions(), jobs=1)
     assert any('class="contents"' in html for html in laid_out)
