@@ -6,7 +6,8 @@ builder needs (WeasyPrint and pikepdf: 0.4 s of CPU) happen while the course is 
 and pays those imports again, on the core the workbook's layout needs. Here only the zygote
 imports them; each job then costs a fork, which shares them (copy-on-write), and the second
 edition starts as soon as the first (0.3 s sooner on the example course, whose answer key was
-the last thing an edited question waited for).
+the last thing an edited question waited for). While no job has come yet, the zygote may do
+work that every job would otherwise do for itself (``idle``: WeasyPrint's first-use costs).
 
 The zygote runs each job it is sent in a child of its own, ``jobs`` at a time (the rest wait in
 the caller's process), and reports on one queue when a child starts, what it returned or raised,
@@ -131,13 +132,8 @@ class ForkPool:
         killed, or killed from outside) and said all it will, break those left."""
         answers = self._answers._reader
         while True:
-            ready = wait([answers, self._zygote.sentinel])
-            if answers in ready:
-                answer = self._answers.get()
-            elif answers.poll():  # the zygote has ended: read what it said first
-                continue
-            else:
-                answer = ("closed",)
+            # what the zygote said is read before its end counts (both may be ready at once)
+            answer = self._answers.get() if answers in wait([answers, self._zygote.sentinel]) else ("closed",)
             with self._lock:
                 if answer[0] == "started":
                     self._pids[answer[1]] = answer[2]
