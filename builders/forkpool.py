@@ -171,7 +171,9 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """This process is killed when the one that forked it dies (Linux's ``PR_SET_PDEATHSIG``;
+    elsewhere nothing: an orphan then ends when its work does)."""
     try:
         import ctypes
 
@@ -225,7 +227,7 @@ def _reaped(children: dict[int, int], answers: Any, pid: int, status: int) -> No
 def _child(answers: Any, job: int, fn: Callable, args: tuple) -> None:
     """Run one job, send back what it returned or raised, and leave without any clean-up of the
     zygote's (its buffers, its exit handlers); with status 1 if nothing could be sent."""
-    _die_with_parent()
+    die_with_parent()
     # the zygote is a daemon (it must not outlive the build); a job is not: it may start processes
     # of its own (the PDF parts), which multiprocessing refuses to a daemon
     multiprocessing.current_process()._config["daemon"] = False

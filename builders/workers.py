@@ -37,6 +37,8 @@ EVENTS = None
 """A queue, inherited by the workers, that carries to the parent their progress,
 ("progress", format, task, done, total), and page maps known ahead of time, ("page map",
 format, page map)."""
+_PRELOADS: tuple[str, ...] = ()
+"""In the zygote: what the builders preload (:func:`_init` reads it once, :func:`_warm_up` uses it)."""
 _COURSE: tuple[str, Course] | None = None
 """In a worker: the course it was sent last, by its token (a worker may run several jobs)."""
 
@@ -78,15 +80,14 @@ def stop(pool: ForkPool) -> None:
 def _init(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
     """Workers leave interrupts to the parent, which stops them, and die when it is killed;
     then the zygote imports what their builders will need."""
+    # imported here (the pool has imported it already), not by every build or check
+    from .forkpool import die_with_parent
+
+    global _PRELOADS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(128 + signum))
     signal.signal(signal.SIGHUP, lambda signum, frame: os._exit(128 + signum))
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: an orphan ends when its build step ends
-        pass
+    die_with_parent()
     if os.getppid() != parent:
         os._exit(1)  # the parent died before prctl took effect
     # imports make no garbage to collect: without the collector they take a tenth less; frozen
@@ -95,26 +96,25 @@ def _init(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
     gc.disable()
     try:
         with contextlib.suppress(Exception):  # the builder's own import reports it, in its job
-            for name in preload():
-                with contextlib.suppress(Exception):
-                    import_module(name.partition(":")[0])
+            _PRELOADS = preload()
+        for name in _PRELOADS:
+            with contextlib.suppress(Exception):
+                import_module(name.partition(":")[0])
     finally:
         gc.freeze()
         gc.enable()
 
 
-def _warm_up(parent: int, preload: Callable[[], tuple[str, ...]]) -> None:
+def _warm_up(*_initargs: object) -> None:
     """In the zygote, while the parent still loads the course: the warm-ups the builders name
     (``module:function`` in their preload), so that each job forked later skips them. Skipped
-    when jobs already wait: they would wait longer."""
-    for name in preload():
+    when jobs already wait: they would wait longer. (The pool passes :func:`_init`'s arguments.)"""
+    for name in _PRELOADS:
         module, _, function = name.partition(":")
         if function:
             with contextlib.suppress(Exception):  # only ever a head start: the job does it again
                 getattr(import_module(module), function)()
 
-
-_PR_SET_PDEATHSIG = 1
 
 
 def pickled(course: Course, token: str) -> tuple[str, bytes]:

@@ -135,10 +135,13 @@ def stylesheet(course: Course, edition: Edition, page_size: str) -> str:
         running_title=css_string(course.title), page_word=css_string(strings.page),
         teacher_copy=css_string(strings.teacher_copy), figure_word=css_string(strings.figure),
     )
-    fonts = FontSet(course.pdf.fonts)
-    fonts_css = render("pdf/fonts.css.jinja", faces=fonts.faces, serif=Markup(stack(fonts.serif)),
-                       sans=Markup(stack(fonts.sans)))
-    return fonts_css + "\n" + asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css
+    return fonts_css(FontSet(course.pdf.fonts)) + "\n" + asset("pdf/workbook.css").decode("utf-8") + "\n" + page_css
+
+
+def fonts_css(fonts: FontSet) -> str:
+    """The ``@font-face`` rules of ``fonts`` and which text each stack sets."""
+    return render("pdf/fonts.css.jinja", faces=fonts.faces, serif=Markup(stack(fonts.serif)),
+                  sans=Markup(stack(fonts.sans)))
 
 
 def _prompt_writer(key: bool, fillable: bool) -> Callable[[QuestionView], Markup]:

@@ -4,14 +4,15 @@ is the only part laid out again.
 WeasyPrint keeps every laid-out page in memory until it writes the file (over 1 MB a page),
 and some of its per-page work grows with the length of the document: laid out in one piece, a
 1000-lesson workbook needs more than 5 GB. So an edition is cut where a right-hand page begins
-anyway: the front matter (cover and contents), each lesson (with its worksheet; in the answer
-key, each worksheet), the answer key's grid, the glossary. Each part is laid out alone, written
-as its own PDF, and :mod:`builders.pdf.merge` joins them.
+anyway: the front matter (cover and contents), each lesson, each worksheet, the answer key's
+grid, the glossary. In the workbook a lesson's worksheet goes on from the lesson's last page
+instead, left or right, and is laid out to begin on that side. Each part is laid out alone,
+written as its own PDF, and :mod:`builders.pdf.merge` joins them.
 
 Nothing in a part depends on where the parts land: a body part prints no page number (the
 join stamps them), a link to another part prints no page number either (it is a link in the
-PDF), and each part begins on a right-hand page wherever it lands. Only the figure numbers
-before it come in. The front matter (numbered i, ii, ..., so its length moves no body page)
+PDF), and each part begins on a right-hand page wherever it lands (a worksheet: on the side
+its lesson's page count gives). Only the figure numbers before it come in. The front matter (numbered i, ii, ..., so its length moves no body page)
 lists where the body's parts landed and how many pages there are, but it is laid out with empty
 slots for those numbers, which are drawn in once the body is placed (:mod:`builders.pdf.slots`).
 So every part is laid out in any order, and a lesson that grows by a page lays out nothing but

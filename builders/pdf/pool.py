@@ -8,6 +8,8 @@ import signal
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from ..forkpool import die_with_parent
+
 T = TypeVar("T")
 R = TypeVar("R")
 _WORK: Callable | None = None
@@ -43,12 +45,7 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int) -> Iterator[t
 def _child() -> None:
     """Interrupts are the parent's to handle; a child dies with it (Linux)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
 
 
 def _run(item: object) -> object:

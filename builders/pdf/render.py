@@ -187,11 +187,10 @@ def warm_up() -> None:
     from while it waits for the course (:mod:`builders.forkpool`): what WeasyPrint and cffi do
     only the first time (about 0.1 s: cffi parses each C type at its first use, with every type
     name WeasyPrint declares) is then done once for every job, not once in each."""
+    from .html import fonts_css
+
     fonts = FontSet()
-    faces = "".join(f'@font-face {{ font-family: "{face.family}"; src: url({face.url}); '
-                    f"font-weight: {face.weight}; font-style: {face.style}; }}" for face in fonts.faces)
-    css = f"{faces} html {{ font-family: {stack(fonts.serif)}; }} b, th {{ font-family: {stack(fonts.sans)}; }}"
-    with Renderer({}, css, fonts=fonts) as renderer:
+    with Renderer({}, fonts_css(fonts), fonts=fonts) as renderer:
         renderer.pdf(renderer.layout(WARM_UP_HTML))
 
 

@@ -67,6 +67,7 @@ def test_worksheets_laid_out_apart_from_their_lessons_print_as_if_laid_out_with_
     whole, apart = example_pdf.files["workbook"], example_in_parts_pdf.files["workbook"]
     assert example_in_parts_pdf.pages() == example_pdf.pages()  # running heads and page numbers included
     assert _tag_tree(apart) == _tag_tree(whole)
+    assert outline(apart) == outline(whole)
     with pikepdf.open(whole) as one, pikepdf.open(apart) as other:
         assert repr(one.Root.PageLabels) == repr(other.Root.PageLabels)
     strings = example_in_parts_pdf.course.strings
