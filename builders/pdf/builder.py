@@ -71,7 +71,9 @@ def build_edition(course: Course, edition: Edition, size: str, lessons: tuple[Le
             target.write_bytes(entry.data)
             return pages
         try:
-            merge(parts, target, numbers, CHUNK, Originals(fonts.programs(), store))
+            # one entry per edition: the editions are joined at once, in processes of their own
+            merge(parts, target, numbers, CHUNK, Originals(fonts.programs(), store),
+                  key("pdf font facts", renderer.identity, edition))
         except pikepdf.PdfError as exc:
             raise BuildError(f"pdf: cannot join the parts of the {edition}: {exc}") from exc
         if store is not None:

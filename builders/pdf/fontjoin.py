@@ -25,7 +25,11 @@ colour fonts (WeasyPrint changes their outlines, so a subset of the file would n
 The shared subset is made by :func:`builders.pdf.truetype.subset` (glyph ids kept, no hinting,
 as WeasyPrint's), once per file and set of glyphs: it is kept in the build's store under a key
 of the file, the glyph ids and this code, so a join whose glyph sets were all joined before
-makes none.
+makes none. What each font dictionary's program was found to be (the file it was made of,
+whether whole and with .notdef, and the glyphs its ``/W`` names) is kept too, all of a join in
+one entry that the caller names (one per edition), under a key of the program's stored bytes
+and filters, the ``/W`` array, the files and this code: a join of parts joined before neither
+decompresses nor parses nor matches their programs again.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import lt
 from pathlib import Path
 
 import pikepdf
@@ -131,8 +136,22 @@ class _Use:
     cid_font: pikepdf.Dictionary
     descriptor: pikepdf.Dictionary
     program: pikepdf.Stream
-    gids: frozenset[int]
-    """The glyphs it draws: those its ``/W`` gives widths for."""
+    widths: pikepdf.Array
+    """Its ``/W``: the glyphs it draws are those it gives widths for."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What a font dictionary's program and widths say (:func:`_find`), as the store keeps them."""
+
+    index: int
+    """The original its program was made of."""
+    whole: bool
+    """Its program is the whole file (WeasyPrint does not subset a font that form fields use)."""
+    notdef: bool
+    """Its program draws glyph 0 (for a character no font has)."""
+    gids: tuple[int, ...]
+    """The glyphs it draws, ascending."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,29 +159,27 @@ class _Member:
     """A font dictionary whose program was made of a known file."""
 
     use: _Use
-    whole: bool
-    """Its program is the whole file (WeasyPrint does not subset a font that form fields use)."""
-    notdef: bool
-    """Its program draws glyph 0 (for a character no font has)."""
+    facts: _Facts
 
 
-def share(pdf: pikepdf.Pdf, originals: Originals) -> None:
+def share(pdf: pikepdf.Pdf, originals: Originals, name: str | None = None) -> None:
     """Give the font dictionaries of ``pdf`` made of the same original one program (see the
-    module doc); fonts whose original is not found keep theirs."""
+    module doc); fonts whose original is not found keep theirs. ``name``: the entry of
+    ``originals.store`` that keeps what was found of each font dictionary (None: none is kept)."""
+    findings = _Findings(originals, name)
     groups: dict[int, list[_Member]] = {}
     for use in _uses(pdf):
-        program = parse(use.program.read_bytes())  # one at a time: a long course has thousands
-        index = originals.match(program, use.gids) if program is not None else None
-        if index is not None:
-            groups.setdefault(index, []).append(
-                _Member(use, program.data == originals.fonts[index].data, program.has_outline(0)))
+        facts = findings.of(use)
+        if facts is not None:
+            groups.setdefault(facts.index, []).append(_Member(use, facts))
+    findings.save()
     for index in sorted(groups):
         members = groups[index]
         if len({member.use.program.objgen for member in members}) < 2:
             continue
-        notdef = any(member.notdef for member in members)
-        gids = None if any(member.whole for member in members) else frozenset(
-            gid for member in members for gid in member.use.gids if gid < originals.fonts[index].num_glyphs)
+        notdef = any(member.facts.notdef for member in members)
+        gids = None if any(member.facts.whole for member in members) else frozenset(
+            gid for member in members for gid in member.facts.gids if gid < originals.fonts[index].num_glyphs)
         made = originals.shared(index, gids, notdef)
         if made is None:
             continue
@@ -197,9 +214,100 @@ def _uses(pdf: pikepdf.Pdf) -> Iterator[_Use]:
             continue
         program, widths = descriptor.get("/FontFile2"), cid_font.get("/W")
         if isinstance(program, pikepdf.Stream) and program.is_indirect and isinstance(widths, pikepdf.Array):
-            gids = _cids(widths)
-            if gids:
-                yield _Use(font, cid_font, descriptor, program, gids)
+            yield _Use(font, cid_font, descriptor, program, widths)
+
+
+def _find(use: _Use, widths: bytes, originals: Originals) -> _Facts | None:
+    """The facts of ``use`` (``widths``: its ``/W`` unparsed); None if it draws no glyph or its
+    program was made of no one original (it keeps its program)."""
+    gids = _cids(widths)
+    if not gids:
+        return None
+    program = parse(use.program.read_bytes())  # one at a time: a long course has thousands
+    index = originals.match(program, gids) if program is not None else None
+    if program is None or index is None:
+        return None
+    return _Facts(index, program.data == originals.fonts[index].data, program.has_outline(0), tuple(sorted(gids)))
+
+
+class _Findings:
+    """The facts of each font dictionary of a join, read from and kept in the store entry
+    ``name`` (all of a join in one: one file to read, not one per font dictionary)."""
+
+    def __init__(self, originals: Originals, name: str | None) -> None:
+        self.originals = originals
+        self.store = originals.store if name is not None else None
+        self.name = name or ""
+        self.context = key("pdf font facts", _code_digest(), pikepdf.__libqpdf_version__, *originals.digests)
+        entry = self.store.get(self.name) if self.store is not None else None
+        self.known = _read(entry.meta, len(originals.fonts)) if entry is not None else {}
+        self.used: dict[str, _Facts | None] = {}
+        self.missed = False
+
+    def of(self, use: _Use) -> _Facts | None:
+        widths = use.widths.unparse()
+        name = _use_key(self.context, use, widths) if self.store is not None else None
+        if name is None:
+            return _find(use, widths, self.originals)
+        if name in self.known:
+            facts = self.known[name]
+        else:
+            facts = _find(use, widths, self.originals)
+            self.missed = True
+        self.used[name] = facts
+        return facts
+
+    def save(self) -> None:
+        """Keep the facts this join used (those of parts no longer joined go), if any was missing."""
+        if self.store is not None and self.missed:
+            self.store.put(self.name, Entry({"facts": {
+                name: None if facts is None else [facts.index, facts.whole, facts.notdef, list(facts.gids)]
+                for name, facts in self.used.items()}}))
+
+
+_REF_RE = re.compile(rb"\d+ \d+ R")
+
+
+def _use_key(context: str, use: _Use, widths: bytes) -> str | None:
+    """The key of ``use``'s facts: its program as stored (decoded by its filters) and its
+    widths; None if a filter refers to another object (unparsed, the key would not hold it)."""
+    filters, parameters = _unparsed(use.program.get("/Filter")), _unparsed(use.program.get("/DecodeParms"))
+    if filters is None or parameters is None:
+        return None
+    return key(context, use.program.read_raw_bytes(), filters, parameters, widths)
+
+
+def _unparsed(value: object) -> bytes | None:
+    if value is None:
+        return b""  # absent (a present value never unparses to nothing)
+    written = value.unparse() if isinstance(value, pikepdf.Object) else None
+    return None if written is None or _REF_RE.search(written) else written
+
+
+def _read(meta: dict, fonts: int) -> dict[str, _Facts | None]:
+    """The facts :meth:`_Findings.save` wrote in ``meta``; none if any is not as it writes them
+    (``fonts``: how many originals there are)."""
+    stored = meta.get("facts")
+    if not isinstance(stored, dict):
+        return {}
+    known: dict[str, _Facts | None] = {}
+    for name, value in stored.items():
+        facts = _facts(value, fonts) if value is not None else None
+        if value is not None and facts is None:
+            return {}
+        known[name] = facts
+    return known
+
+
+def _facts(value: object, fonts: int) -> _Facts | None:
+    if not isinstance(value, list) or len(value) != 4:
+        return None
+    index, whole, notdef, gids = value
+    if type(index) is not int or not 0 <= index < fonts or type(whole) is not bool or type(notdef) is not bool:
+        return None
+    if not isinstance(gids, list) or set(map(type, gids)) != {int} or gids[0] < 0 or not all(map(lt, gids, gids[1:])):
+        return None
+    return _Facts(index, whole, notdef, tuple(gids))
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
@@ -243,9 +351,10 @@ _RUN_RE = re.compile(rb"(\d+)\s*\[([^\]]*)\]")
 """``c [w1 w2 ...]`` in a ``/W`` array: widths of CIDs c, c + 1, ..."""
 
 
-def _cids(widths: pikepdf.Array) -> frozenset[int]:
-    """The CIDs a ``/W`` array gives widths for (``c [w1 w2 ...]`` and ``c_first c_last w``)."""
-    written = widths.unparse().strip()
+def _cids(widths: pikepdf.Array | bytes) -> frozenset[int]:
+    """The CIDs a ``/W`` array (or its unparsed bytes) gives widths for (``c [w1 w2 ...]`` and
+    ``c_first c_last w``)."""
+    written = (widths if isinstance(widths, bytes) else widths.unparse()).strip()
     if not written.startswith(b"[") or not written.endswith(b"]") or b"R" in written:
         return frozenset()  # an indirect array of widths: not WeasyPrint's
     cids: set[int] = set()

@@ -49,13 +49,14 @@ class PartPdf:
 
 
 def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), chunk: int = 1,
-          fonts: Originals | None = None) -> None:
+          fonts: Originals | None = None, facts: str | None = None) -> None:
     """Write the parts as one PDF (a blank page where a part ends on a right-hand page, unless
     the next goes on from it), with
     the body's page numbers drawn from ``stamps`` (PDFs of ``chunk`` pages each: page numbers
     1 to ``chunk``, then on) and page labels i, ii, ... for the front matter, 1, 2, ... after it.
     With ``fonts`` (the font files the parts were set in), the parts' subsets of each of them
-    become one embedded program (see :mod:`builders.pdf.fontjoin`).
+    become one embedded program (see :mod:`builders.pdf.fontjoin`); ``facts`` names the entry
+    of their store that keeps what was found of each font dictionary, for the next join.
 
     A copied stream's data is read from its source when the joined file is written, so the
     sources stay open until then; parts that weigh more than :data:`KEEP_OPEN_BYTES` in all
@@ -87,7 +88,7 @@ def merge(parts: Sequence[PartPdf], target: Path, stamps: Sequence[bytes] = (), 
             0, pikepdf.Dictionary(S=pikepdf.Name.r), front, pikepdf.Dictionary(S=pikepdf.Name.D)]))
         _resolve_cross_references(out)
         if fonts is not None:
-            share(out, fonts)
+            share(out, fonts, facts)
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
 

@@ -13,7 +13,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pdf_helpers import Built, glyph_outline, page_texts
 
-from builders.incremental import Store
+from builders.incremental import Entry, Store
 from builders.pdf import fontjoin, truetype
 from builders.pdf.fonts import FontSet
 from builders.pdf.html import stylesheet
@@ -148,3 +148,109 @@ def test_the_glyphs_a_font_draws_are_read_from_its_widths() -> None:
     widths = pikepdf.Array([3, pikepdf.Array([318]), 11, pikepdf.Array([390, 390.5]), 20, 22, 500])
     assert fontjoin._cids(widths) == {3, 11, 12, 20, 21, 22}
     assert fontjoin._cids(pikepdf.Array([1, 2])) == frozenset(), "not whole: no glyph is known"
+
+
+FACTS = "the edition's font facts"
+
+
+def join(parts: list[PartPdf], target: Path, store: Store | None) -> bytes:
+    merge(parts, target, fonts=fontjoin.Originals(FontSet().programs(), store), facts=FACTS)
+    return target.read_bytes()
+
+
+def test_a_join_of_parts_joined_before_parses_no_program(two_parts: list[PartPdf], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each font dictionary's program was found to be is kept in one entry: the next join
+    of the same parts neither parses nor matches a program, nor reads a ``/W``, and writes the
+    same bytes as a join without a store."""
+    store = Store(tmp_path / "store")
+    cold = join(two_parts, tmp_path / "cold.pdf", store)
+    assert store.get(FACTS) is not None
+    none = join(two_parts, tmp_path / "none.pdf", None)
+    originals = fontjoin.Originals(FontSet().programs(), store)  # parses the files themselves
+
+    def not_again(*args: object) -> object:
+        raise AssertionError("found again")
+
+    for name in ("parse", "_cids", "_find"):
+        monkeypatch.setattr(fontjoin, name, not_again)
+    monkeypatch.setattr(fontjoin.Originals, "match", not_again)
+    merge(two_parts, tmp_path / "warm.pdf", fonts=originals, facts=FACTS)
+    assert (tmp_path / "warm.pdf").read_bytes() == cold == none
+
+
+def test_a_warm_join_writes_no_entry(two_parts: list[PartPdf], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "store")
+    join(two_parts, tmp_path / "cold.pdf", store)
+    written: list[str] = []
+    monkeypatch.setattr(Store, "put", lambda self, name, entry: written.append(name))
+    join(two_parts, tmp_path / "warm.pdf", store)
+    assert written == []
+    join(two_parts, tmp_path / "forced.pdf", Store(tmp_path / "store", reuse=False))
+    assert written.count(FACTS) == 1, "--force: found again, and kept"
+
+
+def damaged(facts: dict, how: str) -> object:
+    """``facts`` (an entry's, by key of a font dictionary) damaged ``how``."""
+    first = next(key for key, value in facts.items() if value is not None)
+    changes = {
+        "index out of range": lambda value: [99, *value[1:]],
+        "negative index": lambda value: [-1, *value[1:]],
+        "index a bool": lambda value: [value[0] == 0, *value[1:]],
+        "a field missing": lambda value: value[:3],
+        "whole not a bool": lambda value: [value[0], "no", *value[2:]],
+        "glyphs as strings": lambda value: [*value[:3], [str(gid) for gid in value[3]]],
+        "glyphs not in order": lambda value: [*value[:3], value[3][::-1]],
+        "no glyphs": lambda value: [*value[:3], []],
+        "a glyph negative": lambda value: [*value[:3], [-1, *value[3]]],
+        "not a list": lambda value: {"index": value[0]},
+    }
+    if how == "not a dict":
+        return list(facts)
+    return {**facts, first: changes[how](facts[first])}
+
+
+@pytest.mark.parametrize("how", ["index out of range", "negative index", "index a bool", "a field missing",
+                                 "whole not a bool", "glyphs as strings", "glyphs not in order", "no glyphs",
+                                 "a glyph negative", "not a list", "not a dict", "not JSON"])
+def test_damaged_facts_are_found_again(two_parts: list[PartPdf], tmp_path: Path, how: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry not as a join writes it is ignored as a whole: the join finds everything again,
+    writes the bytes it writes without it, and keeps what it found instead."""
+    found: list[object] = []
+    find = fontjoin._find
+    monkeypatch.setattr(fontjoin, "_find", lambda *args: found.append(args) or find(*args))
+    store = Store(tmp_path / "store")
+    cold = join(two_parts, tmp_path / "cold.pdf", store)
+    good, cold_found = store.get(FACTS), len(found)
+    assert good is not None and len(good.meta["facts"]) >= 3
+    if how == "not JSON":
+        raw = store.path(FACTS).read_bytes()
+        store.path(FACTS).write_bytes(raw.replace(b'"facts"', b"'facts'"))
+    else:
+        store.put(FACTS, Entry({"facts": damaged(good.meta["facts"], how)}))
+    assert join(two_parts, tmp_path / "again.pdf", store) == cold
+    assert len(found) == 2 * cold_found, "every font dictionary found again"
+    assert store.get(FACTS) == good
+
+
+def test_the_key_of_a_font_dictionarys_facts() -> None:
+    """It holds the program as stored and its filters, and the widths; a filter that refers to
+    another object gives none (its unparsed form would not hold what it refers to)."""
+    pdf = pikepdf.new()
+
+    def use(data: bytes, **fields: object) -> fontjoin._Use:
+        program = pdf.make_indirect(pikepdf.Stream(pdf, data, **fields))
+        empty = pikepdf.Dictionary()
+        return fontjoin._Use(empty, empty, empty, program, pikepdf.Array([1, pikepdf.Array([500])]))
+
+    def key(item: fontjoin._Use, widths: bytes = b"[ 1 [ 500 ] ]", context: str = "c") -> str | None:
+        return fontjoin._use_key(context, item, widths)
+
+    plain = use(b"x", Filter=pikepdf.Name.FlateDecode)
+    assert key(plain) == key(use(b"x", Filter=pikepdf.Name.FlateDecode)) is not None
+    others = [key(plain, b"[ 1 [ 501 ] ]"), key(plain, context="d"), key(use(b"y", Filter=pikepdf.Name.FlateDecode)),
+              key(use(b"x")), key(use(b"x", Filter=pikepdf.Name.FlateDecode, DecodeParms=pikepdf.Dictionary(Predictor=2)))]
+    assert len({key(plain), *others}) == 6
+    assert key(use(b"x", Filter=pdf.make_indirect(pikepdf.Name.FlateDecode))) is None
+    assert key(use(b"x", Filter=pikepdf.Array([pdf.make_indirect(pikepdf.Name.FlateDecode)]))) is None
