@@ -35,7 +35,7 @@ from .diagnostics import (
     StrictError,
     UsageError,
 )
-from .incremental import Store, build_lock
+from .incremental import CACHE_DIR, Store, build_lock
 from .model import Course
 from .publish import make_staging, publish, why
 from .registry import ALL, DEFAULT, available, get_builder
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from .forkpool import ForkPool
+    from .source.lessoncache import LessonCache
 
 NEEDS_PAGE_MAP = {"epub": "pdf"}
 """format -> the format whose page map it uses when both are built."""
@@ -78,6 +79,7 @@ def build(
     options = options or BuildOptions()
     out = out.absolute()
     workers.STOP.clear()
+    started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
     with _workers(formats, Path(course_dir), jobs) as pool:
         formats = _checked_formats(formats, Path(course_dir))
         cache = BuildCache(out)
@@ -93,7 +95,8 @@ def build(
             return BuildReport(written=[], up_to_date=fresh)
 
         progress("checking the course")
-        course, warnings = _loaded(Path(course_dir))
+        lessons = _lesson_cache(out, force)
+        course, warnings = _loaded(Path(course_dir), lessons)
 
         def check() -> None:
             """The outputs' own checks: with workers and an output folder already there (a
@@ -107,18 +110,20 @@ def build(
         if not alongside:
             check()
         written = _build_locked(builders, course, out, options, formats, stale, keys, pool, force, jobs,
-                                progress, tasks or _no_tasks, check if alongside else lambda: None)
+                                progress, tasks or _no_tasks, check if alongside else lambda: None,
+                                lessons.save, started)
     return BuildReport(written=written, up_to_date=fresh, warnings=warnings, course=course)
 
 
 def _build_locked(builders: list[Builder], course: Course, out: Path, options: BuildOptions,
                   formats: list[str], stale: list[str], keys: dict[str, str], pool: ForkPool | None,
                   force: bool, jobs: int, progress: Callable[[str], None], tasks: Tasks,
-                  check: Callable[[], None]) -> list[Path]:
+                  check: Callable[[], None], keep: Callable[[], None], started: int) -> list[Path]:
     """Holding the output folder's lock: run the builders into a staging folder, publish what
     they wrote, record it; return the files written. ``check`` runs once the workers have
-    their first jobs (an error it raises stops them: nothing is published)."""
-    started = time.time_ns() - 2_000_000_000  # file times may be coarser than the clock
+    their first jobs (an error it raises stops them: nothing is published); ``keep`` (which
+    stores what the build learnt besides its outputs) once they are published. The store's
+    entries used since ``started`` (a ``time.time_ns()``) are kept when it is pruned."""
     with _locked(out, progress) as store_dir:
         cache = BuildCache(out)  # again: a build that held the lock may have changed it
         staging = make_staging(out)
@@ -134,6 +139,7 @@ def _build_locked(builders: list[Builder], course: Course, out: Path, options: B
                     cache.record(name, keys[name], [out / p.relative_to(staging) for p in result.paths],
                                  result.page_map)
                 cache.save()
+                keep()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         Store(store_dir).prune(used_since=started)
@@ -171,12 +177,19 @@ def checked_course(course_dir: Path, formats: list[str] | None = None,
     return course, warnings + _checks(course, names, options or BuildOptions())
 
 
-def _loaded(course_dir: Path) -> tuple[Course, list[Diagnostic]]:
+def _loaded(course_dir: Path, lessons: LessonCache | None = None) -> tuple[Course, list[Diagnostic]]:
     from .source import (
         load_course,  # Markdown, YAML and lxml only when something is checked
     )
 
-    return load_course(course_dir, formats=available())
+    return load_course(course_dir, formats=available(), cache=lessons)
+
+
+def _lesson_cache(out: Path, force: bool) -> LessonCache:
+    """The lessons read by the last builds into ``out`` (none with ``force``)."""
+    from .source.lessoncache import LessonCache
+
+    return LessonCache(Store(out / CACHE_DIR, reuse=not force))
 
 
 def _checks(course: Course, formats: list[str], options: BuildOptions) -> list[Diagnostic]:

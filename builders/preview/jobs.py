@@ -29,6 +29,8 @@ class Jobs:
     def __init__(self, course_dir: Path) -> None:
         self.course_dir = course_dir
         self.root = Path(tempfile.mkdtemp(prefix="coursepack-preview-"))
+        self.store = self.root / "store"
+        """The store every build of this preview shares (and the preview's own reads of the course)."""
         self.lock = threading.Lock()
         self.count = 0
         self.process: subprocess.Popen | None = None
@@ -54,11 +56,10 @@ class Jobs:
     def _share_store(self, out: Path) -> None:
         """``out``'s store is the one of every build of this preview (best effort: without it,
         the build only takes longer)."""
-        shared = self.root / "store"
         try:
-            shared.mkdir(exist_ok=True)
+            self.store.mkdir(exist_ok=True)
             out.mkdir(parents=True)
-            (out / CACHE_DIR).symlink_to(shared, target_is_directory=True)
+            (out / CACHE_DIR).symlink_to(self.store, target_is_directory=True)
         except OSError:
             pass
 

@@ -92,15 +92,15 @@ def serve(course_dir: Path, host: str = "127.0.0.1", port: int = 8000, open_brow
     is an error (SourceError, as ``coursepack check`` reports it); any other error in the course
     is shown in the browser."""
     loopback = is_loopback(host)
-    state = PreviewState(course_dir)
     with contextlib.ExitStack() as stack:
+        jobs = Jobs(course_dir.absolute())
+        stack.callback(jobs.close)
+        state = PreviewState(course_dir, store=jobs.store)
         sock = bind(host, port)
         stack.callback(sock.close)
         first = state.rebuild()
         if not first.ok and not (state.course_dir / "course.yml").is_file():
             raise SourceError(first.errors)
-        jobs = Jobs(state.course_dir)
-        stack.callback(jobs.close)
         app = create_app(state, jobs, loopback)
         url = f"http://{host if ':' not in host else f'[{host}]'}:{sock.getsockname()[1]}/"
 

@@ -1,8 +1,9 @@
 """The preview's state: the last good course, the errors of the last rebuild, a generation count.
 
-:func:`load` is the one rebuild step (today a full :func:`~builders.source.load_course`; it is
-the place to plug in per-lesson caches). :meth:`PreviewState.rebuild` runs it, keeps the last
-good course when the source is broken, and counts every finished rebuild.
+:func:`load` is the one rebuild step: :func:`~builders.source.load_course`, which with a store
+reads again only the lessons that changed (:mod:`builders.source.lessoncache`).
+:meth:`PreviewState.rebuild` runs it, keeps the last good course when the source is broken, and
+counts every finished rebuild.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, SourceError
+from ..incremental import Store
 from ..model import Course, SourcePos
 from ..source import load_course
+from ..source.lessoncache import LessonCache
 from .views import Views
 
 
-def load(course_dir: Path) -> tuple[Course, list[Diagnostic]]:
-    """Course folder -> (course, warnings); raises SourceError. The rebuild step of the preview."""
-    return load_course(course_dir)
+def load(course_dir: Path, lessons: LessonCache | None = None) -> tuple[Course, list[Diagnostic]]:
+    """Course folder -> (course, warnings); raises SourceError. The rebuild step of the preview;
+    ``lessons``: the lessons read before, which keeps those read now."""
+    loaded = load_course(course_dir, cache=lessons)
+    if lessons is not None:
+        lessons.save()
+    return loaded
 
 
 @dataclass
@@ -36,8 +43,10 @@ class Snapshot:
 class PreviewState:
     """Shared by the watcher thread (which rebuilds) and the web server (which reads)."""
 
-    def __init__(self, course_dir: Path) -> None:
+    def __init__(self, course_dir: Path, store: Path | None = None) -> None:
+        """``store``: a store folder for the lessons read (see :mod:`builders.incremental`)."""
         self.course_dir = course_dir.absolute()
+        self.lessons = LessonCache(Store(store)) if store is not None else None
         self.lock = threading.Lock()
         self.snapshot = Snapshot(0, False)
         self.views: Views | None = None
@@ -47,7 +56,7 @@ class PreviewState:
         """Reload the course; never raises: every failure becomes a diagnostic of the snapshot."""
         views, errors, warnings = None, [], []
         try:
-            course, warnings = load(self.course_dir)
+            course, warnings = load(self.course_dir, self.lessons)
             views = Views(course, self.snapshot.generation + 1)
             views.warm()  # render now, so that a failing view shows in the overlay
         except SourceError as exc:

@@ -17,6 +17,7 @@ class GlossaryLinker:
 
     def __init__(self, terms: dict[str, str]) -> None:
         """``terms``: term -> anchor id."""
+        self.terms = dict(terms)
         self.ids = {term.lower(): anchor for term, anchor in terms.items()}
         self.pattern = _term_pattern(terms) if terms else None
 

@@ -7,13 +7,13 @@ Nothing outside the course folder is ever read, and nothing is fetched from the 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, Report, SourceError
 from ..model import (
@@ -31,6 +31,8 @@ from . import nesting, schema, settings
 from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
+from .lessoncache import Call, LessonCache, Record, course_key
+from .links import Links
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
 from .outputs import outputs
@@ -55,27 +57,28 @@ class _LessonFile:
     title: str
 
 
-def load_course(folder: Path | str, formats: Sequence[str] | None = None) -> tuple[Course, list[Diagnostic]]:
+def load_course(folder: Path | str, formats: Sequence[str] | None = None,
+                cache: LessonCache | None = None) -> tuple[Course, list[Diagnostic]]:
     """Load and validate a course folder. Raises SourceError; returns (course, warnings).
-    ``formats``: the output format names ``outputs:`` may list (None: not checked)."""
-    return _Loader(Path(folder), formats).load()
+    ``formats``: the output format names ``outputs:`` may list (None: not checked);
+    ``cache``: the lessons read before, which gets those read now (see :mod:`.lessoncache`)."""
+    return _Loader(Path(folder), formats, cache).load()
 
 
 class _Loader:
-    def __init__(self, folder: Path, formats: Sequence[str] | None = None) -> None:
+    def __init__(self, folder: Path, formats: Sequence[str] | None = None, cache: LessonCache | None = None) -> None:
         self.root = folder.absolute()
+        self.cache = cache
+        self.course_key = ""
+        """What every lesson is read with (see :func:`.lessoncache.course_key`)."""
         self.formats = formats
         self.report = Report()
         self.renderer = Renderer()
         self.media = MediaLoader(self.root, self.report)
-        self.pending_links: list[tuple[str, SourcePos, str]] = []
-        """Links to headings, checked once every lesson's ids are known."""
+        self.links = Links(self.report)
         self.ids_of: dict[str, list[str]] = {}
         self.linked: dict[str, list[str]] = {}
         """Lesson id -> glossary anchors it links to."""
-        self.lesson_ids_by_path: dict[Path, str] = {}
-        self.unreadable: set[Path] = set()
-        """Lesson files that failed to load: links to them are not reported again."""
         self.texts: list[SourceText] = []
 
     def fail_if_errors(self) -> None:
@@ -125,7 +128,7 @@ class _Loader:
         glossary = self.glossary(f)
         lessons = self.lessons(files, glossary, strings)
         anchors = self.anchors(lessons, glossary)
-        self.check_links(anchors)
+        self.links.check(anchors)
         cover = self.cover(f)
         date, modified = settings.edition_date(f)
         authors, _ = f.text_list("authors")
@@ -170,9 +173,9 @@ class _Loader:
             listed_at[path.resolve()] = pos
             lesson = self.lesson_file(path)
             if lesson is None:
-                self.unreadable.add(path.resolve())
+                self.links.unreadable.add(path.resolve())
                 continue
-            self.lesson_ids_by_path[lesson.path.resolve()] = lesson.id
+            self.links.lesson_ids[lesson.path.resolve()] = lesson.id
             if lesson.id in seen:
                 first = seen[lesson.id]
                 self.report.error(lesson.front.at("id"), f"duplicate lesson id '{lesson.id}' (first used at {_rel(first.path)}:{first.line})")
@@ -212,6 +215,8 @@ class _Loader:
 
     def lessons(self, files: list[_LessonFile], glossary: list[GlossaryEntry], strings: Strings) -> list[Lesson]:
         linker = GlossaryLinker({e.term: e.id for e in glossary})
+        if self.cache is not None:
+            self.course_key = course_key(linker.terms, strings)
         quiz = QuizReader(self.renderer, self.report, {})
         lessons = []
         for number, lf in enumerate(files, start=1):
@@ -224,22 +229,47 @@ class _Loader:
 
     def lesson(self, lf: _LessonFile, number: int, linker: GlossaryLinker, quiz: QuizReader,
                strings: Strings) -> Lesson:
-        media_used: list[str] = []
+        """The lesson of ``lf``: as kept in the store when its record still holds (see
+        :mod:`.lessoncache`), else read, and kept if it has no errors."""
+        cache = self.cache
+        name = cache.name(self.course_key, lf.path, lf.rel, lf.text) if cache is not None else ""
+        record = cache.get(name) if cache is not None else None
+        if record is not None and self.replay(record, lf, quiz):
+            return dataclasses.replace(record.lesson, number=number)
+        before, seen_before = len(self.report.items), set(quiz.seen_ids)
+        checks = _Checks(self, lf)
+        lesson = self.read_lesson(lf, number, linker, quiz, strings, checks)
+        added = self.report.items[before:]
+        if cache is not None and not any(d.severity == "error" for d in added):
+            warnings = tuple(d for i, d in enumerate(added, start=before) if i not in checks.reported)
+            question_ids = tuple((qid, pos) for qid, pos in quiz.seen_ids.items() if qid not in seen_before)
+            cache.put(name, Record(lesson, tuple(checks.calls), warnings, question_ids,
+                                   tuple(self.ids_of[lf.id]), tuple(self.linked[lf.id])))
+        return lesson
 
-        def image(src: str, line: int) -> str | None:
-            key = self.media.image(src, lf.path.parent, SourcePos(lf.path, line), "image")
-            if key and key not in media_used:
-                media_used.append(key)
-            return key
+    def replay(self, record: Record, lf: _LessonFile, quiz: QuizReader) -> bool:
+        """Make the record's hook calls again; True (and the record's other effects added) if
+        each returns what it did, else False with nothing changed."""
+        if any(qid in quiz.seen_ids for qid, _ in record.question_ids):
+            return False  # a duplicate now: read the lesson, which reports it
+        items, links, media = len(self.report.items), len(self.links.pending), set(self.media.loaded)
+        checks = _Checks(self, lf)
+        if all(checks.call(call.hook, call.target, call.at) == call.result for call in record.calls):
+            self.report.extend(list(record.warnings))
+            quiz.seen_ids.update(record.question_ids)
+            self.ids_of[lf.id], self.linked[lf.id] = list(record.ids), list(record.linked)
+            return True
+        del self.report.items[items:], self.links.pending[links:]
+        for added in set(self.media.loaded) - media:
+            del self.media.loaded[added]
+        return False
 
-        def link(href: str, line: int) -> str | None:
-            return self.link(href, SourcePos(lf.path, line), lf.path.parent, lf.id)
-
-        def link_at(href: str, pos: SourcePos) -> str | None:
-            return self.link(href, pos, lf.path.parent, lf.id)
-
+    def read_lesson(self, lf: _LessonFile, number: int, linker: GlossaryLinker, quiz: QuizReader,
+                    strings: Strings, checks: _Checks) -> Lesson:
+        link_at = functools.partial(checks.call, "link_at")
         hooks = LessonHooks(
-            lesson_id=lf.id, first_line=lf.body_line, image=image, link=link,
+            lesson_id=lf.id, first_line=lf.body_line, image=functools.partial(checks.call, "image"),
+            link=functools.partial(checks.call, "link"),
             missing_alt=lambda src, line: self.report.error(
                 SourcePos(lf.path, line), f"image '{src}' has no alt text: describe it between the brackets, ![like this]({src})"),
             raw_image=lambda src, line: self.report.error(
@@ -266,49 +296,16 @@ class _Loader:
         return Lesson(
             id=lf.id, number=number, title=lf.title,
             objectives=tuple(
-                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")),
+                self.renderer.inline(o, functools.partial(link_at, at=listed.at(i) if listed is not None else lf.front.at("objectives")),
                                      self.math_error(listed.at(i) if listed is not None else lf.front.at("objectives")))
                 for i, o in enumerate(objectives)
             ), html=html,
-            sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(media_used),
+            sections=tuple(rendered.sections), questions=tuple(questions), media=tuple(checks.media),
             source=lf.rel, pos=SourcePos(lf.path, 1), further_reading=further_reading(lf.front, self.report),
         )
 
     def math_error(self, pos: SourcePos) -> Callable[[str], None]:
         return lambda message: self.report.error(pos, message)
-
-    def link(self, href: str, pos: SourcePos, base: Path, lesson_id: str | None) -> str | None:
-        """A link target as written in a file of ``base`` -> the model's ``#id``, a web URL, or
-        None after reporting why not. ``lesson_id``: the lesson a bare ``#heading`` is in."""
-        if not href or href == "#":
-            return href
-        parts = urlsplit(href)
-        fragment = unquote(parts.fragment)  # Markdown percent-encodes '#célèbre' as '#c%C3%A9l%C3%A8bre'
-        href = unquote(href) if not parts.scheme else href
-        if parts.scheme:
-            if parts.scheme in ("http", "https", "mailto"):
-                return href
-            self.report.error(pos, f"link '{href}': only https:, http: and mailto: links are allowed")
-            return None
-        if not parts.path:
-            if lesson_id is None:
-                self.report.error(pos, f"link '{href}': name the lesson file too, e.g. lessons/01-name.md{href}")
-                return None
-            anchor = id_of.heading(lesson_id, fragment)
-            self.pending_links.append((anchor, pos, href))
-            return f"#{anchor}"
-        target = (base / unquote(parts.path)).resolve()
-        target_id = self.lesson_ids_by_path.get(target)
-        if target_id is None and target in self.unreadable:
-            return None
-        if target_id is None:
-            self.report.error(pos, f"link '{href}' does not point at a lesson of this course (links go to web pages, lessons such as 02-name.md, or headings such as #section)")
-            return None
-        if not fragment:
-            return f"#{target_id}"
-        anchor = id_of.heading(target_id, fragment)
-        self.pending_links.append((anchor, pos, href))
-        return f"#{anchor}"
 
     def anchors(self, lessons: list[Lesson], glossary: list[GlossaryEntry]) -> dict[str, str]:
         anchors = {lesson.id: lesson.id for lesson in lessons}
@@ -316,11 +313,6 @@ class _Loader:
             anchors.update(dict.fromkeys(ids, lesson_id))
         anchors.update({entry.id: GLOSSARY for entry in glossary})
         return anchors
-
-    def check_links(self, anchors: dict[str, str]) -> None:
-        for anchor, pos, href in self.pending_links:
-            if anchor not in anchors:
-                self.report.error(pos, f"broken link '{href}': there is no heading with that id (ids come from heading text: '## The League' is #the-league)")
 
     # --- glossary --------------------------------------------------------------------------
 
@@ -358,13 +350,41 @@ class _Loader:
                 continue
             seen[anchor] = term
             try:
-                html = self.renderer.block(definition, lambda href, pos=term_pos: self.link(href, pos, path.parent, None),
+                html = self.renderer.block(definition, lambda href, pos=term_pos: self.links.target(href, pos, path.parent, None),
                                            self.math_error(term_pos))
             except nesting.TooDeep as exc:
                 self.report.error(term_pos, exc.message)
                 continue
             entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
+
+
+class _Checks:
+    """The loader's checks of one lesson's images and links (its hooks), each call kept (see
+    :mod:`.lessoncache`)."""
+
+    def __init__(self, loader: _Loader, lf: _LessonFile) -> None:
+        self.loader, self.lf = loader, lf
+        self.calls: list[Call] = []
+        self.media: list[str] = []
+        """The media keys the lesson uses, in order, each once."""
+        self.reported: set[int] = set()
+        """Indexes in the loader's report of what the calls reported."""
+
+    def call(self, hook: str, target: str, at: int | SourcePos) -> str | None:
+        loader, lf = self.loader, self.lf
+        first = len(loader.report.items)
+        if hook == "image":
+            line = at.line if isinstance(at, SourcePos) else at
+            result = loader.media.image(target, lf.path.parent, SourcePos(lf.path, line), "image")
+            if result and result not in self.media:
+                self.media.append(result)
+        else:
+            pos = at if isinstance(at, SourcePos) else SourcePos(lf.path, at)
+            result = loader.links.target(target, pos, lf.path.parent, lf.id)
+        self.reported.update(range(first, len(loader.report.items)))
+        self.calls.append(Call(hook, target, at, result))
+        return result
 
 
 def _rel_to(path: Path, root: Path) -> str:

@@ -418,3 +418,23 @@ def test_builds_from_the_preview_share_one_store_of_laid_out_parts(starter_cours
             assert (outs[1] / pdf.name).read_bytes() == pdf.read_bytes()
     finally:
         jobs.close()
+
+
+def test_the_preview_reads_again_only_the_lessons_that_changed(course_copy, all_features: Path,  # noqa: ANN001
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builders.preview.state import PreviewState
+    from builders.source import markdown
+
+    read: list[str] = []
+    original = markdown.Renderer.lesson
+    monkeypatch.setattr(markdown.Renderer, "lesson",
+                        lambda self, text, hooks, notes: read.append(hooks.lesson_id) or original(self, text, hooks, notes))
+    course = course_copy(all_features)
+    state = PreviewState(course, store=tmp_path / "store")
+    assert state.rebuild().ok and len(read) == 3
+    read.clear()
+    assert state.rebuild().ok and read == []
+    lesson = course / "lessons/03-more.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("done.", "done, edited.", 1), encoding="utf-8")
+    assert state.rebuild().ok and read == ["more-features"]
+    assert "done, edited." in state.views.course.lessons[2].html
