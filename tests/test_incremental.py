@@ -170,7 +170,7 @@ def test_a_build_reads_again_only_the_lessons_it_has_not_kept(fakes: None, start
     read = _lessons_read(monkeypatch)
     build_module.build(course, tmp_path / "out", ["pages"], BuildOptions())
     assert read == ["getting-started", "question-types"]
-    lesson = sorted((course / "lessons").glob("*.md"))[0]
+    lesson = min((course / "lessons").glob("*.md"))
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     read.clear()
     build_module.build(course, tmp_path / "out", ["pages"], BuildOptions())

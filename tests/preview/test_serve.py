@@ -420,7 +420,7 @@ def test_builds_from_the_preview_share_one_store_of_laid_out_parts(starter_cours
         jobs.close()
 
 
-def test_the_preview_reads_again_only_the_lessons_that_changed(course_copy, all_features: Path,  # noqa: ANN001
+def test_the_preview_reads_again_only_the_lessons_that_changed(course_copy, all_features: Path,
                                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builders.preview.state import PreviewState
     from builders.source import markdown

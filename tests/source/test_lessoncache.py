@@ -34,7 +34,7 @@ def _read_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     original = markdown_module.Renderer.lesson
 
-    def counting(self, text, hooks, notes_label):  # noqa: ANN001, ANN202
+    def counting(self, text, hooks, notes_label):
         read.append(hooks.lesson_id)
         return original(self, text, hooks, notes_label)
 
@@ -60,7 +60,7 @@ def test_a_warm_load_reads_no_lesson_and_equals_a_fresh_one(name: str, request: 
     assert warm == cold == _load(folder, None)
 
 
-def test_only_the_edited_lesson_is_read_again(all_features: Path, course_copy, tmp_path: Path,  # noqa: ANN001
+def test_only_the_edited_lesson_is_read_again(all_features: Path, course_copy, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     folder = course_copy(all_features)
     _load(folder, tmp_path / "store")
@@ -71,7 +71,7 @@ def test_only_the_edited_lesson_is_read_again(all_features: Path, course_copy, t
     assert warm == _load(folder, None)
 
 
-def test_a_lesson_is_not_kept_under_its_number(all_features: Path, course_copy, tmp_path: Path,  # noqa: ANN001
+def test_a_lesson_is_not_kept_under_its_number(all_features: Path, course_copy, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A lesson added in front renumbers the others, which are still read from the store."""
     folder = course_copy(all_features)
@@ -88,7 +88,7 @@ def test_a_lesson_is_not_kept_under_its_number(all_features: Path, course_copy, 
 
 @pytest.mark.parametrize("change", ["renamed-lesson-id", "renamed-heading", "broken-image", "duplicate-question",
                                     "duplicate-question-later", "glossary", "words"])
-def test_what_changed_around_a_kept_lesson_is_seen(change: str, all_features: Path, course_copy,  # noqa: ANN001
+def test_what_changed_around_a_kept_lesson_is_seen(change: str, all_features: Path, course_copy,
                                                    tmp_path: Path) -> None:
     """A kept lesson (03-more) links to lesson one and its heading and shows a PNG; each change
     below is made outside it, and the warm load reports and builds what a fresh load does."""
@@ -119,7 +119,7 @@ def test_a_kept_lessons_warnings_come_back(all_features: Path, tmp_path: Path, m
 
     original = loader.further_reading
 
-    def warning(front, report):  # noqa: ANN001, ANN202
+    def warning(front, report):
         report.warning(SourcePos(Path("x.md"), 3), "a warning of the lesson's own")
         return original(front, report)
 
@@ -130,7 +130,7 @@ def test_a_kept_lessons_warnings_come_back(all_features: Path, tmp_path: Path, m
     assert read == [] and sum("of the lesson's own" in d.message for d in cold[1]) == 3
 
 
-def test_a_lesson_with_errors_is_not_kept(all_features: Path, course_copy, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_lesson_with_errors_is_not_kept(all_features: Path, course_copy, tmp_path: Path) -> None:
     folder = course_copy(all_features)
     _edit(folder / "lessons/03-more.md", "done.", "done $\\frac{$.")
     assert _load(folder, tmp_path / "store")[0] is None
