@@ -24,6 +24,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ class Call:
 
 @dataclass(frozen=True, slots=True)
 class Record:
+    """A lesson as read, and what reading it did besides (replayed on a hit)."""
+
     lesson: Lesson
     calls: tuple[Call, ...]
     warnings: tuple[Diagnostic, ...]
@@ -127,7 +130,7 @@ def _record(plain: dict[str, Any]) -> Record:
 def _code_digest() -> str:
     root = Path(__file__).resolve().parent.parent
     files = sorted(path for name in _CODE for path in (root / name).glob("*.py")) + [root / "diagnostics.py"]
-    digest = hashlib.sha256("\n".join(_installed(_LIBRARIES)).encode())
+    digest = hashlib.sha256("\n".join([sys.version, *_installed(_LIBRARIES)]).encode())
     for path in files:
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
