@@ -14,6 +14,8 @@ from ..shared import ids as id_of
 
 
 class Links:
+    """The links of one course as its files are read; each mistake goes to ``report``."""
+
     def __init__(self, report: Report) -> None:
         self.report = report
         self.pending: list[tuple[str, SourcePos, str]] = []
