@@ -16,7 +16,6 @@ differs.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -336,7 +335,7 @@ def _run(builders: list[Builder], course: Course, staging: Path, context: BuildC
         else:
             tasks(workers.task_name(*event[1:3]), "running", *event[3:])
 
-    shipped = workers.pickled(course, f"{os.getpid()}-{time.monotonic_ns()}")
+    shipped = workers.pickled(course)
     running: dict[Future[BuildResult], tuple[Builder, str]] = {}
     checked = False
     with workers.interrupts_as_flag():

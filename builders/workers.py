@@ -39,8 +39,6 @@ EVENTS = None
 format, page map)."""
 _PRELOADS: tuple[str, ...] = ()
 """In the zygote: what the builders preload (:func:`_init` reads it once, :func:`_warm_up` uses it)."""
-_COURSE: tuple[str, Course] | None = None
-"""In a worker: the course it was sent last, by its token (a worker may run several jobs)."""
 
 
 class WorkerCrash(Exception):
@@ -116,27 +114,22 @@ def _warm_up(*_initargs: object) -> None:
                 getattr(import_module(module), function)()
 
 
+def pickled(course: Course) -> bytes:
+    """The course as it travels to the jobs (pickled once for all of them)."""
+    return pickle.dumps(course, protocol=pickle.HIGHEST_PROTOCOL)
 
-def pickled(course: Course, token: str) -> tuple[str, bytes]:
-    """The course as it travels to the workers (``token`` names this build's course)."""
-    return token, pickle.dumps(course, protocol=pickle.HIGHEST_PROTOCOL)
 
-
-def build_in_worker(builder: Builder, course: tuple[str, bytes], staging: Path,
-                    context: BuildContext) -> BuildResult:
-    """Whatever goes wrong comes back as an error that pickles: a :class:`CoursepackError`
-    with its message and exit code, anything else as a :class:`WorkerCrash` naming the format."""
-    global _COURSE
-    token, data = course
-    if _COURSE is None or _COURSE[0] != token:
-        _COURSE = (token, pickle.loads(data))
+def build_in_worker(builder: Builder, course: bytes, staging: Path, context: BuildContext) -> BuildResult:
+    """Build ``course`` (as :func:`pickled` made it) in a job. Whatever goes wrong comes back as
+    an error that pickles: a :class:`CoursepackError` with its message and exit code, anything
+    else as a :class:`WorkerCrash` naming the format."""
     events = EVENTS
     if events is not None:
         context.progress = lambda task, done, total: events.put(
             ("progress", builder.name, task or context.part, done, total))
         context.page_map_ready = lambda page_map: events.put(("page map", builder.name, page_map))
     try:
-        return build_one(builder, _COURSE[1], staging, context)
+        return build_one(builder, pickle.loads(course), staging, context)
     except CoursepackError as exc:
         raise _picklable(exc) from None
     except Exception as exc:  # noqa: BLE001 - a bug: keep what a person needs to find it, as text

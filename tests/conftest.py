@@ -81,6 +81,18 @@ def tab(browser):  # noqa: ANN001, ANN201
     assert page.errors == []
 
 
+@pytest.fixture
+def lessons_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the lessons whose Markdown is read from now on (a lesson kept in the store is not)."""
+    from builders.source import markdown
+
+    read: list[str] = []
+    original = markdown.Renderer.lesson
+    monkeypatch.setattr(markdown.Renderer, "lesson",
+                        lambda self, text, hooks, notes: read.append(hooks.lesson_id) or original(self, text, hooks, notes))
+    return read
+
+
 def load(folder: Path) -> Course:
     course, _warnings = load_course(folder)
     return course

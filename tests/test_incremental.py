@@ -153,21 +153,11 @@ def test_an_expected_error_that_does_not_pickle_keeps_its_message(fakes: None, s
         build_module.build(starter_course, tmp_path / "out", ["pages", "odd"], BuildOptions(), jobs=2)
 
 
-def _lessons_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    from builders.source import markdown
-
-    read: list[str] = []
-    original = markdown.Renderer.lesson
-    monkeypatch.setattr(markdown.Renderer, "lesson",
-                        lambda self, text, hooks, notes: read.append(hooks.lesson_id) or original(self, text, hooks, notes))
-    return read
-
-
 def test_a_build_reads_again_only_the_lessons_it_has_not_kept(fakes: None, starter_course: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                                              lessons_read: list[str]) -> None:
     course = tmp_path / "course"
     shutil.copytree(starter_course, course)
-    read = _lessons_read(monkeypatch)
+    read = lessons_read
     build_module.build(course, tmp_path / "out", ["pages"], BuildOptions())
     assert read == ["getting-started", "question-types"]
     lesson = min((course / "lessons").glob("*.md"))
@@ -181,13 +171,13 @@ def test_a_build_reads_again_only_the_lessons_it_has_not_kept(fakes: None, start
 
 
 def test_a_failed_build_keeps_no_lessons(fakes: None, starter_course: Path, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                        lessons_read: list[str]) -> None:
     with pytest.raises(workers.WorkerCrash):
         build_module.build(starter_course, tmp_path / "out", ["pages", "crash"], BuildOptions(), jobs=2)
     assert not list((tmp_path / "out" / CACHE_DIR).glob("*.entry"))
-    read = _lessons_read(monkeypatch)
+    lessons_read.clear()
     build_module.build(starter_course, tmp_path / "out", ["pages"], BuildOptions())
-    assert len(read) == 2
+    assert len(lessons_read) == 2
 
 
 def test_an_output_folder_inside_the_course_is_not_part_of_it(fakes: None, starter_course: Path,

@@ -351,10 +351,10 @@ _RUN_RE = re.compile(rb"(\d+)\s*\[([^\]]*)\]")
 """``c [w1 w2 ...]`` in a ``/W`` array: widths of CIDs c, c + 1, ..."""
 
 
-def _cids(widths: pikepdf.Array | bytes) -> frozenset[int]:
-    """The CIDs a ``/W`` array (or its unparsed bytes) gives widths for (``c [w1 w2 ...]`` and
+def _cids(widths: bytes) -> frozenset[int]:
+    """The CIDs a ``/W`` array (unparsed) gives widths for (``c [w1 w2 ...]`` and
     ``c_first c_last w``)."""
-    written = (widths if isinstance(widths, bytes) else widths.unparse()).strip()
+    written = widths.strip()
     if not written.startswith(b"[") or not written.endswith(b"]") or b"R" in written:
         return frozenset()  # an indirect array of widths: not WeasyPrint's
     cids: set[int] = set()

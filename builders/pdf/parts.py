@@ -12,8 +12,8 @@ written as its own PDF, and :mod:`builders.pdf.merge` joins them.
 Nothing in a part depends on where the parts land: a body part prints no page number (the
 join stamps them), a link to another part prints no page number either (it is a link in the
 PDF), and each part begins on a right-hand page wherever it lands (a worksheet: on the side
-its lesson's page count gives). Only the figure numbers before it come in. The front matter (numbered i, ii, ..., so its length moves no body page)
-lists where the body's parts landed and how many pages there are, but it is laid out with empty
+its lesson's page count gives). Only the figure numbers before it come in. The front matter
+(numbered i, ii, ..., so its length moves no body page) lists where the body's parts landed and how many pages there are, but it is laid out with empty
 slots for those numbers, which are drawn in once the body is placed (:mod:`builders.pdf.slots`).
 So every part is laid out in any order, and a lesson that grows by a page lays out nothing but
 itself.

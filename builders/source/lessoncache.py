@@ -25,14 +25,17 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Report
 from ..incremental import Entry, Store, key
 from ..model import Lesson, SourcePos, Strings
 from ..model.plain import PlainError, from_plain, to_plain
+from .links import Links
+from .media import MediaLoader
 
 _CODE = ("source", "model", "shared")
 """The packages (under ``builders``) whose code reads a lesson."""
@@ -62,6 +65,43 @@ class Record:
     """Every id the lesson's text defines."""
     linked: tuple[str, ...]
     """The glossary anchors it links to."""
+
+
+class Checks:
+    """The checks of one lesson's images and links (the loader's hooks), each call kept as a
+    :class:`Call` with what it returned; the loader's ``replay`` makes them again by name."""
+
+    def __init__(self, report: Report, media: MediaLoader, links: Links, path: Path, lesson_id: str) -> None:
+        self.report, self.media_loader, self.links, self.path, self.lesson_id = report, media, links, path, lesson_id
+        self.calls: list[Call] = []
+        self.media: list[str] = []
+        """The media keys the lesson uses, in order, each once."""
+        self.reported: set[int] = set()
+        """Indexes in ``report`` of what the calls reported."""
+
+    def image(self, src: str, line: int) -> str | None:
+        key = self._kept("image", src, line, lambda: self.media_loader.image(
+            src, self.path.parent, SourcePos(self.path, line), "image"))
+        if key and key not in self.media:
+            self.media.append(key)
+        return key
+
+    def link(self, href: str, line: int) -> str | None:
+        return self._kept("link", href, line, lambda: self._link(href, SourcePos(self.path, line)))
+
+    def link_at(self, href: str, pos: SourcePos) -> str | None:
+        return self._kept("link_at", href, pos, lambda: self._link(href, pos))
+
+    def _link(self, href: str, pos: SourcePos) -> str | None:
+        return self.links.target(href, pos, self.path.parent, self.lesson_id)
+
+    def _kept(self, hook: str, target: str, at: int | SourcePos, check: Callable[[], str | None]) -> str | None:
+        """``check()``, kept as a :class:`Call` with what it reported."""
+        first = len(self.report.items)
+        result = check()
+        self.reported.update(range(first, len(self.report.items)))
+        self.calls.append(Call(hook, target, at, result))
+        return result
 
 
 def course_key(terms: dict[str, str], strings: Strings) -> str:

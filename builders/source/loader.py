@@ -31,7 +31,7 @@ from . import nesting, schema, settings
 from .callouts import STRING_KEYS as CALLOUT_STRINGS
 from .fields import Fields, kind
 from .glossary import GlossaryLinker
-from .lessoncache import Call, LessonCache, Record, course_key
+from .lessoncache import Checks, LessonCache, Record, course_key
 from .links import Links
 from .markdown import LessonHooks, Renderer, slugify
 from .media import MediaLoader
@@ -237,7 +237,7 @@ class _Loader:
         if record is not None and self.replay(record, lf, quiz):
             return dataclasses.replace(record.lesson, number=number)
         before, seen_before = len(self.report.items), set(quiz.seen_ids)
-        checks = _Checks(self, lf)
+        checks = Checks(self.report, self.media, self.links, lf.path, lf.id)
         lesson = self.read_lesson(lf, number, linker, quiz, strings, checks)
         added = self.report.items[before:]
         if cache is not None and not any(d.severity == "error" for d in added):
@@ -253,8 +253,8 @@ class _Loader:
         if any(qid in quiz.seen_ids for qid, _ in record.question_ids):
             return False  # a duplicate now: read the lesson, which reports it
         items, links, media = len(self.report.items), len(self.links.pending), set(self.media.loaded)
-        checks = _Checks(self, lf)
-        if all(checks.call(call.hook, call.target, call.at) == call.result for call in record.calls):
+        checks = Checks(self.report, self.media, self.links, lf.path, lf.id)
+        if all(getattr(checks, call.hook)(call.target, call.at) == call.result for call in record.calls):
             self.report.extend(list(record.warnings))
             quiz.seen_ids.update(record.question_ids)
             self.ids_of[lf.id], self.linked[lf.id] = list(record.ids), list(record.linked)
@@ -265,11 +265,10 @@ class _Loader:
         return False
 
     def read_lesson(self, lf: _LessonFile, number: int, linker: GlossaryLinker, quiz: QuizReader,
-                    strings: Strings, checks: _Checks) -> Lesson:
-        link_at = functools.partial(checks.call, "link_at")
+                    strings: Strings, checks: Checks) -> Lesson:
+        link_at = checks.link_at
         hooks = LessonHooks(
-            lesson_id=lf.id, first_line=lf.body_line, image=functools.partial(checks.call, "image"),
-            link=functools.partial(checks.call, "link"),
+            lesson_id=lf.id, first_line=lf.body_line, image=checks.image, link=checks.link,
             missing_alt=lambda src, line: self.report.error(
                 SourcePos(lf.path, line), f"image '{src}' has no alt text: describe it between the brackets, ![like this]({src})"),
             raw_image=lambda src, line: self.report.error(
@@ -296,7 +295,7 @@ class _Loader:
         return Lesson(
             id=lf.id, number=number, title=lf.title,
             objectives=tuple(
-                self.renderer.inline(o, functools.partial(link_at, at=listed.at(i) if listed is not None else lf.front.at("objectives")),
+                self.renderer.inline(o, functools.partial(link_at, pos=listed.at(i) if listed is not None else lf.front.at("objectives")),
                                      self.math_error(listed.at(i) if listed is not None else lf.front.at("objectives")))
                 for i, o in enumerate(objectives)
             ), html=html,
@@ -357,34 +356,6 @@ class _Loader:
                 continue
             entries.append(GlossaryEntry(term, anchor, html, term_pos))
         return sorted(entries, key=lambda e: e.term.casefold())
-
-
-class _Checks:
-    """The loader's checks of one lesson's images and links (its hooks), each call kept (see
-    :mod:`.lessoncache`)."""
-
-    def __init__(self, loader: _Loader, lf: _LessonFile) -> None:
-        self.loader, self.lf = loader, lf
-        self.calls: list[Call] = []
-        self.media: list[str] = []
-        """The media keys the lesson uses, in order, each once."""
-        self.reported: set[int] = set()
-        """Indexes in the loader's report of what the calls reported."""
-
-    def call(self, hook: str, target: str, at: int | SourcePos) -> str | None:
-        loader, lf = self.loader, self.lf
-        first = len(loader.report.items)
-        if hook == "image":
-            line = at.line if isinstance(at, SourcePos) else at
-            result = loader.media.image(target, lf.path.parent, SourcePos(lf.path, line), "image")
-            if result and result not in self.media:
-                self.media.append(result)
-        else:
-            pos = at if isinstance(at, SourcePos) else SourcePos(lf.path, at)
-            result = loader.links.target(target, pos, lf.path.parent, lf.id)
-        self.reported.update(range(first, len(loader.report.items)))
-        self.calls.append(Call(hook, target, at, result))
-        return result
 
 
 def _rel_to(path: Path, root: Path) -> str:

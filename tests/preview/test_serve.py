@@ -421,14 +421,10 @@ def test_builds_from_the_preview_share_one_store_of_laid_out_parts(starter_cours
 
 
 def test_the_preview_reads_again_only_the_lessons_that_changed(course_copy, all_features: Path,
-                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                               tmp_path: Path, lessons_read: list[str]) -> None:
     from builders.preview.state import PreviewState
-    from builders.source import markdown
 
-    read: list[str] = []
-    original = markdown.Renderer.lesson
-    monkeypatch.setattr(markdown.Renderer, "lesson",
-                        lambda self, text, hooks, notes: read.append(hooks.lesson_id) or original(self, text, hooks, notes))
+    read = lessons_read
     course = course_copy(all_features)
     state = PreviewState(course, store=tmp_path / "store")
     assert state.rebuild().ok and len(read) == 3

@@ -13,7 +13,6 @@ from builders.incremental import Entry, Store
 from builders.model import Lesson, SourcePos
 from builders.model.plain import PlainError, from_plain, to_plain
 from builders.source import load_course
-from builders.source import markdown as markdown_module
 from builders.source.lessoncache import LessonCache
 
 
@@ -29,19 +28,6 @@ def _load(folder: Path, store: Path | None) -> tuple[object, list]:
     return loaded
 
 
-def _read_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the lessons the Markdown renderer reads from now on."""
-    read: list[str] = []
-    original = markdown_module.Renderer.lesson
-
-    def counting(self, text, hooks, notes_label):
-        read.append(hooks.lesson_id)
-        return original(self, text, hooks, notes_label)
-
-    monkeypatch.setattr(markdown_module.Renderer, "lesson", counting)
-    return read
-
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -50,36 +36,39 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize("name", ["all_features", "example_course"])
 def test_a_warm_load_reads_no_lesson_and_equals_a_fresh_one(name: str, request: pytest.FixtureRequest,
-                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+                                                            tmp_path: Path, lessons_read: list[str]) -> None:
     folder = request.getfixturevalue(name)
     cold = _load(folder, tmp_path / "store")
     assert list((tmp_path / "store").iterdir()), "the lessons are kept"
-    read = _read_counter(monkeypatch)
+    read = lessons_read
+    read.clear()
     warm = _load(folder, tmp_path / "store")
     assert read == []
     assert warm == cold == _load(folder, None)
 
 
 def test_only_the_edited_lesson_is_read_again(all_features: Path, course_copy, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                              lessons_read: list[str]) -> None:
     folder = course_copy(all_features)
     _load(folder, tmp_path / "store")
     _edit(folder / "lessons/03-more.md", "done.", "done again.")
-    read = _read_counter(monkeypatch)
+    read = lessons_read
+    read.clear()
     warm = _load(folder, tmp_path / "store")
     assert read == ["more-features"]
     assert warm == _load(folder, None)
 
 
 def test_a_lesson_is_not_kept_under_its_number(all_features: Path, course_copy, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                               lessons_read: list[str]) -> None:
     """A lesson added in front renumbers the others, which are still read from the store."""
     folder = course_copy(all_features)
     _load(folder, tmp_path / "store")
     (folder / "lessons/00-first.md").write_text("---\nid: first\ntitle: First\n---\n\nA new first lesson.\n",
                                                 encoding="utf-8")
     _edit(folder / "course.yml", "lessons:\n", "lessons:\n  - lessons/00-first.md\n")
-    read = _read_counter(monkeypatch)
+    read = lessons_read
+    read.clear()
     warm, _ = _load(folder, tmp_path / "store")
     assert read == ["first"]
     assert [lesson.number for lesson in warm.lessons] == [1, 2, 3, 4]
@@ -114,7 +103,8 @@ def test_what_changed_around_a_kept_lesson_is_seen(change: str, all_features: Pa
     assert _load(folder, tmp_path / "store") == _load(folder, None)
 
 
-def test_a_kept_lessons_warnings_come_back(all_features: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kept_lessons_warnings_come_back(all_features: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        lessons_read: list[str]) -> None:
     from builders.source import loader
 
     original = loader.further_reading
@@ -125,9 +115,27 @@ def test_a_kept_lessons_warnings_come_back(all_features: Path, tmp_path: Path, m
 
     monkeypatch.setattr(loader, "further_reading", warning)
     cold = _load(all_features, tmp_path / "store")
-    read = _read_counter(monkeypatch)
+    read = lessons_read
+    read.clear()
     assert _load(all_features, tmp_path / "store") == cold
     assert read == [] and sum("of the lesson's own" in d.message for d in cold[1]) == 3
+
+
+def test_a_warning_of_a_check_made_again_is_not_replayed_too(all_features: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warning that an image check gives comes back from the check made again, once."""
+    from builders.source.media import MediaLoader
+
+    original = MediaLoader.image
+
+    def warning(self, src, base, pos, what):
+        self.report.warning(pos, f"a warning of the check of {src}")
+        return original(self, src, base, pos, what)
+
+    monkeypatch.setattr(MediaLoader, "image", warning)
+    cold = _load(all_features, tmp_path / "store")
+    assert sum("of the check of" in d.message for d in cold[1]) > 1
+    assert _load(all_features, tmp_path / "store") == cold
 
 
 def test_a_lesson_with_errors_is_not_kept(all_features: Path, course_copy, tmp_path: Path) -> None:
@@ -161,10 +169,11 @@ def _damage(store: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["not-json", "wrong-type", "unknown-class", "unknown-hook"])
 def test_a_damaged_record_is_read_again(how: str, all_features: Path, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                        lessons_read: list[str]) -> None:
     cold = _load(all_features, tmp_path / "store")
     _damage(tmp_path / "store", how)
-    read = _read_counter(monkeypatch)
+    read = lessons_read
+    read.clear()
     assert _load(all_features, tmp_path / "store") == cold
     assert len(read) == 3
     read.clear()
